@@ -1,0 +1,6 @@
+package io.kizuna.workspace;
+
+public enum WorkspaceStatus {
+    ACTIVE,
+    DISABLED
+}

@@ -1,0 +1,13 @@
+package io.kizuna.workspace.auth;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** The REST operation needs a workspace key holding this scope. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ ElementType.TYPE, ElementType.METHOD })
+public @interface RequiresScope {
+    Scope value();
+}
