@@ -81,7 +81,7 @@ public class DatabaseBootstrap implements ConfigSourceFactory {
         return value;
     }
 
-    private static void ensureDatabase(String host, String port, String name, String user, String password) {
+    static void ensureDatabase(String host, String port, String name, String user, String password) {
         if (!SAFE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("Database name '" + name + "' must match " + SAFE_NAME.pattern());
         }
