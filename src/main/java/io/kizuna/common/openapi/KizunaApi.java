@@ -17,10 +17,16 @@ import io.kizuna.common.error.Problem;
                 description = "Headless customer data platform and journey engine."),
         tags = {
                 @Tag(name = "Admin", description = "Operator API: workspaces and their keys (operator token)"),
-                @Tag(name = "Workspace", description = "The caller's own workspace and its keys")
+                @Tag(name = "Workspace", description = "The caller's own workspace and its keys"),
+                @Tag(name = "Tracking", description = "Segment-compatible tracking API (write key)"),
+                @Tag(name = "Profiles", description = "Customer profiles, identities and merge rules")
         },
         components = @Components(
-                schemas = @Schema(name = "Problem", implementation = Problem.class),
+                schemas = {
+                        @Schema(name = "Problem", implementation = Problem.class),
+                        @Schema(name = "SegmentMessage", implementation = io.kizuna.ingest.SegmentMessageSchema.class),
+                        @Schema(name = "SegmentBatch", implementation = io.kizuna.ingest.SegmentBatchSchema.class)
+                },
                 securitySchemes = {
                         @SecurityScheme(securitySchemeName = KizunaApi.API_KEY, type = SecuritySchemeType.HTTP,
                                 scheme = "bearer", bearerFormat = "kzn_…",

@@ -1,0 +1,94 @@
+package io.kizuna.ingest;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.kizuna.profile.traits.Commerce;
+import io.kizuna.profile.traits.TraitEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** The append-only event store: deduplication by messageId, inserts, and moving events on a merge. */
+@ApplicationScoped
+public class EventStore {
+
+    /** A message ready to store, with the profile it belongs to. */
+    public record NewEvent(UUID id, UUID profileId, TrackingMessage message, Instant receivedAt) {
+    }
+
+    /** Claims the messageIds; returns those that were not stored before. */
+    public Uni<List<String>> claimMessageIds(SqlConnection connection, UUID workspaceId, List<String> messageIds, Instant receivedAt) {
+        return connection.preparedQuery("""
+                INSERT INTO event_dedupe (workspace_id, message_id, received_at)
+                SELECT $1, m, $3 FROM unnest($2::text[]) AS m
+                ON CONFLICT (workspace_id, message_id) DO NOTHING
+                RETURNING message_id""")
+                .execute(Tuple.of(workspaceId, messageIds.toArray(String[]::new), receivedAt.atOffset(ZoneOffset.UTC)))
+                .map(rows -> {
+                    List<String> fresh = new ArrayList<>();
+                    rows.forEach(row -> fresh.add(row.getString("message_id")));
+                    return fresh;
+                });
+    }
+
+    public Uni<Void> insert(SqlConnection connection, UUID workspaceId, List<NewEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>(events.size());
+        for (NewEvent event : events) {
+            TrackingMessage message = event.message();
+            rows.add(Tuple.tuple(java.util.Arrays.asList(workspaceId, event.id(), event.profileId(), message.messageId(), message.type(),
+                    message.name(), message.timestamp().atOffset(ZoneOffset.UTC), event.receivedAt().atOffset(ZoneOffset.UTC),
+                    message.sentAt() == null ? null : message.sentAt().atOffset(ZoneOffset.UTC), message.userId(), message.anonymousId(),
+                    message.channel(), message.properties(), message.traits(), message.context())));
+        }
+        return connection.preparedQuery("""
+                INSERT INTO events (workspace_id, id, profile_id, message_id, type, name, occurred_at, received_at, sent_at,
+                                    user_id, anonymous_id, channel, properties, traits, context)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""")
+                .executeBatch(rows).replaceWithVoid();
+    }
+
+    /** Moves the events of merged-away profiles to their survivors. */
+    public Uni<Void> reassign(SqlConnection connection, UUID workspaceId, Map<UUID, UUID> mergedInto) {
+        if (mergedInto.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery("""
+                UPDATE events e SET profile_id = m.survivor
+                  FROM unnest($2::uuid[], $3::uuid[]) AS m(loser, survivor)
+                 WHERE e.workspace_id = $1 AND e.profile_id = m.loser""")
+                .execute(Tuple.of(workspaceId, mergedInto.keySet().toArray(UUID[]::new), mergedInto.values().toArray(UUID[]::new)))
+                .replaceWithVoid();
+    }
+
+    /** A profile's cart events since its last completed order, oldest first. */
+    public Uni<List<TraitEvent>> cartEvents(SqlConnection connection, UUID workspaceId, UUID profileId) {
+        return connection.preparedQuery("""
+                SELECT type, name, occurred_at, channel, properties FROM events
+                 WHERE workspace_id = $1 AND profile_id = $2 AND type = 'track' AND name = ANY($3)
+                   AND occurred_at >= coalesce((SELECT max(occurred_at) FROM events
+                                                 WHERE workspace_id = $1 AND profile_id = $2 AND type = 'track' AND name = $4), '-infinity')
+                 ORDER BY occurred_at""")
+                .execute(Tuple.of(workspaceId, profileId,
+                        new String[] { Commerce.PRODUCT_ADDED, Commerce.PRODUCT_REMOVED, Commerce.ORDER_COMPLETED }, Commerce.ORDER_COMPLETED))
+                .map(rows -> {
+                    List<TraitEvent> events = new ArrayList<>();
+                    for (Row row : rows) {
+                        events.add(new TraitEvent(row.getString("type"), row.getString("name"), row.getOffsetDateTime("occurred_at").toInstant(),
+                                row.getString("channel"), (JsonObject) row.getValue("properties"), null));
+                    }
+                    return events;
+                });
+    }
+}

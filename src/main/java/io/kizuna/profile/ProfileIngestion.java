@@ -1,0 +1,98 @@
+package io.kizuna.profile;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.kizuna.profile.identity.IdentityClaim;
+import io.kizuna.profile.identity.IdentityResolver;
+import io.kizuna.profile.identity.IdentityRules;
+import io.kizuna.profile.identity.IdentityRulesService;
+import io.kizuna.profile.identity.Resolution;
+import io.kizuna.profile.traits.ProfileState;
+import io.kizuna.profile.traits.ProfileStateStore;
+import io.kizuna.profile.traits.TraitEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * The profile feature's side of ingestion: resolving identities to profiles, then folding the
+ * stored events into those profiles' traits, inside the caller's transaction.
+ */
+@ApplicationScoped
+public class ProfileIngestion {
+
+    private final IdentityResolver resolver;
+    private final IdentityRulesService rules;
+    private final ProfileStateStore states;
+
+    public ProfileIngestion(IdentityResolver resolver, IdentityRulesService rules, ProfileStateStore states) {
+        this.resolver = resolver;
+        this.rules = rules;
+        this.states = states;
+    }
+
+    public Uni<Resolution> resolve(SqlConnection connection, UUID workspaceId, List<IdentityClaim> claims, Instant now) {
+        return rules.rules(workspaceId).chain((IdentityRules workspaceRules) -> resolver.resolve(connection, workspaceId, claims, workspaceRules, now));
+    }
+
+    /**
+     * Folds merges and new events into the profiles and writes them. {@code cartEvents} reads a
+     * profile's cart events from the event store, for the rare late cart event.
+     *
+     * @return the profiles that changed
+     */
+    public Uni<Set<UUID>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, List<TraitEvent>> eventsByProfile,
+            Function<UUID, Uni<List<TraitEvent>>> cartEvents, Instant now) {
+        Map<UUID, ProfileState> profiles = new HashMap<>(resolution.existing());
+        List<ProfileState> created = new ArrayList<>();
+        for (UUID id : resolution.created()) {
+            if (!resolution.mergedInto().containsKey(id)) {
+                ProfileState state = new ProfileState(id, now);
+                profiles.put(id, state);
+                created.add(state);
+            }
+        }
+        List<UUID> deleted = new ArrayList<>();
+        Set<UUID> touched = new LinkedHashSet<>();
+        resolution.mergedInto().forEach((loser, survivor) -> {
+            ProfileState merged = profiles.remove(loser);
+            if (merged != null) {
+                profiles.get(survivor).absorb(merged);
+                deleted.add(loser);
+                touched.add(survivor);
+            }
+        });
+        eventsByProfile.forEach((id, events) -> {
+            profiles.get(id).applyAll(events);
+            touched.add(id);
+        });
+        Uni<Void> rebuilds = Uni.createFrom().voidItem();
+        for (UUID id : touched) {
+            ProfileState state = profiles.get(id);
+            if (state.cartNeedsRebuild()) {
+                rebuilds = rebuilds.chain(() -> cartEvents.apply(id).invoke(state::rebuildCart).replaceWithVoid());
+            }
+        }
+        List<ProfileState> changed = new ArrayList<>();
+        for (UUID id : touched) {
+            if (!resolution.created().contains(id)) {
+                changed.add(profiles.get(id));
+            }
+        }
+        return rebuilds.chain(() -> states.save(connection, workspaceId, created, changed, deleted, now))
+                .replaceWith(() -> {
+                    Set<UUID> result = new LinkedHashSet<>(touched);
+                    created.forEach(state -> result.add(state.id));
+                    return result;
+                });
+    }
+}

@@ -1,0 +1,293 @@
+package io.kizuna.profile.identity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.kizuna.common.id.Ids;
+import io.kizuna.profile.traits.ProfileState;
+import io.kizuna.profile.traits.ProfileStateStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Resolves the identities of a batch of messages to profiles, creating and merging profiles as
+ * the workspace's rules allow. It runs inside the ingestion transaction:
+ * <ol>
+ * <li>advisory locks on every identity of the batch, in hash order, so two batches that share an
+ * identity take turns and never both create a profile for it;</li>
+ * <li>one query for the current owners, one for suppressed (erased) identifiers;</li>
+ * <li>row locks on the owning profiles; if one is gone, a concurrent merge removed it and the
+ * whole batch is retried;</li>
+ * <li>an in-memory pass over the messages in order, then batched writes of new identities, moved
+ * identities and merge records.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class IdentityResolver {
+
+    private final ProfileStateStore states;
+
+    public IdentityResolver(ProfileStateStore states) {
+        this.states = states;
+    }
+
+    public Uni<Resolution> resolve(SqlConnection connection, UUID workspaceId, List<IdentityClaim> claims, IdentityRules rules, Instant now) {
+        Set<Identity> keys = new LinkedHashSet<>();
+        for (IdentityClaim claim : claims) {
+            keys.addAll(claim.identities());
+            if (claim.aliasOf() != null) {
+                keys.add(new Identity(IdentityTypes.USER_ID, claim.aliasOf()));
+                keys.add(new Identity(IdentityTypes.ANONYMOUS_ID, claim.aliasOf()));
+            }
+        }
+        String[] types = keys.stream().map(Identity::type).toArray(String[]::new);
+        String[] values = keys.stream().map(Identity::value).toArray(String[]::new);
+        Tuple keyTuple = Tuple.of(workspaceId, types, values);
+        Map<Identity, UUID> owners = new HashMap<>();
+        Set<Identity> suppressed = new HashSet<>();
+        return connection.preparedQuery("""
+                SELECT count(pg_advisory_xact_lock(h)) FROM (
+                    SELECT DISTINCT hashtextextended($1::text || ':' || t || ':' || v, 0) AS h
+                      FROM unnest($2::text[], $3::text[]) AS k(t, v) ORDER BY 1) locks""")
+                .execute(Tuple.of(workspaceId.toString(), types, values))
+                .chain(() -> connection.preparedQuery("""
+                        SELECT i.type, i.value, i.profile_id FROM identities i
+                          JOIN unnest($2::text[], $3::text[]) AS k(t, v) ON i.type = k.t AND i.value = k.v
+                         WHERE i.workspace_id = $1""").execute(keyTuple))
+                .invoke(rows -> rows.forEach(row -> owners.put(new Identity(row.getString("type"), row.getString("value")), row.getUUID("profile_id"))))
+                .chain(() -> connection.preparedQuery("SELECT type, value_hash FROM suppressions WHERE workspace_id = $1 AND value_hash = ANY($2)")
+                        .execute(Tuple.of(workspaceId, keys.stream().map(IdentityResolver::suppressionHash)
+                                .map(io.vertx.core.buffer.Buffer::buffer).toArray(io.vertx.core.buffer.Buffer[]::new))))
+                .invoke(rows -> {
+                    Set<String> hashes = new HashSet<>();
+                    rows.forEach(row -> hashes.add(java.util.HexFormat.of().formatHex(row.getBuffer("value_hash").getBytes())));
+                    for (Identity key : keys) {
+                        if (hashes.contains(java.util.HexFormat.of().formatHex(suppressionHash(key)))) {
+                            suppressed.add(key);
+                        }
+                    }
+                })
+                .chain(() -> {
+                    List<UUID> existingIds = owners.values().stream().distinct().sorted().toList();
+                    return states.lockAndLoad(connection, workspaceId, existingIds).chain(existing -> {
+                        if (existing.size() != existingIds.size()) {
+                            return Uni.createFrom().failure(new ConcurrentMergeException());
+                        }
+                        return countIdentities(connection, workspaceId, existingIds)
+                                .chain(counts -> {
+                                    Pass pass = new Pass(owners, suppressed, counts, rules, now);
+                                    List<UUID> profileIds = pass.run(claims);
+                                    return pass.write(connection, workspaceId, now)
+                                            .replaceWith(() -> new Resolution(profileIds, pass.finalMerges(), pass.created, existing));
+                                });
+                    });
+                });
+    }
+
+    private static Uni<Map<UUID, Map<String, Integer>>> countIdentities(SqlConnection connection, UUID workspaceId, List<UUID> profileIds) {
+        Map<UUID, Map<String, Integer>> counts = new HashMap<>();
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(counts);
+        }
+        return connection.preparedQuery("SELECT profile_id, type, count(*)::int AS n FROM identities WHERE workspace_id = $1 AND profile_id = ANY($2) GROUP BY 1, 2")
+                .execute(Tuple.of(workspaceId, profileIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    for (Row row : rows) {
+                        counts.computeIfAbsent(row.getUUID("profile_id"), id -> new HashMap<>()).put(row.getString("type"), row.getInteger("n"));
+                    }
+                    return counts;
+                });
+    }
+
+    /** SHA-256 of {@code type:value}: how an erased identifier is remembered without keeping it. */
+    public static byte[] suppressionHash(Identity identity) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(identity.key().getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The in-memory pass: decisions first, then one batch of writes. */
+    static final class Pass {
+        private final Map<Identity, UUID> owners;
+        private final Set<Identity> suppressed;
+        private final Map<UUID, Map<String, Integer>> counts;
+        private final IdentityRules rules;
+        private final Instant now;
+        final Set<UUID> created = new LinkedHashSet<>();
+        private final Map<UUID, UUID> mergedInto = new LinkedHashMap<>();
+        private final List<Identity> newIdentities = new ArrayList<>();
+        private final List<MergeRecord> records = new ArrayList<>();
+
+        record MergeRecord(UUID survivor, UUID merged, String outcome, String reason, List<Identity> identities) {
+        }
+
+        Pass(Map<Identity, UUID> owners, Set<Identity> suppressed, Map<UUID, Map<String, Integer>> counts, IdentityRules rules, Instant now) {
+            this.owners = owners;
+            this.suppressed = suppressed;
+            this.counts = counts;
+            this.rules = rules;
+            this.now = now;
+        }
+
+        List<UUID> run(List<IdentityClaim> claims) {
+            List<UUID> assigned = new ArrayList<>();
+            for (IdentityClaim claim : claims) {
+                assigned.add(resolveOne(claim));
+            }
+            List<UUID> result = new ArrayList<>();
+            for (UUID id : assigned) {
+                result.add(id == null ? null : find(id));
+            }
+            return result;
+        }
+
+        private UUID resolveOne(IdentityClaim claim) {
+            List<Identity> identities = new ArrayList<>(claim.identities());
+            if (claim.aliasOf() != null) {
+                Identity asUser = new Identity(IdentityTypes.USER_ID, claim.aliasOf());
+                Identity asAnonymous = new Identity(IdentityTypes.ANONYMOUS_ID, claim.aliasOf());
+                identities.add(owners.containsKey(asUser) ? asUser : asAnonymous);
+            }
+            if (identities.stream().anyMatch(suppressed::contains)) {
+                return null;
+            }
+            identities.sort(Comparator.comparingInt(identity -> IdentityTypes.rank(identity.type())));
+            List<Identity> owned = identities.stream().filter(owners::containsKey).toList();
+            LinkedHashSet<UUID> profiles = new LinkedHashSet<>();
+            owned.forEach(identity -> profiles.add(find(owners.get(identity))));
+
+            UUID profile;
+            if (profiles.isEmpty()) {
+                profile = Ids.newId(now);
+                created.add(profile);
+                counts.put(profile, new HashMap<>());
+            } else if (profiles.size() == 1) {
+                profile = profiles.iterator().next();
+            } else {
+                String refusal = mergeRefusal(owned, profiles);
+                if (refusal == null) {
+                    profile = profiles.stream().min(Comparator.naturalOrder()).orElseThrow();
+                    for (UUID other : profiles) {
+                        if (!other.equals(profile)) {
+                            mergedInto.put(other, profile);
+                            counts.get(other).forEach((type, n) -> counts.get(profile).merge(type, n, Integer::sum));
+                            records.add(new MergeRecord(profile, other, "MERGED", "one message carried identities of both profiles", owned));
+                        }
+                    }
+                } else {
+                    profile = find(owners.get(owned.get(0)));
+                    for (UUID other : profiles) {
+                        if (!other.equals(profile)) {
+                            records.add(new MergeRecord(profile, other, "BLOCKED", refusal, owned));
+                        }
+                    }
+                }
+            }
+            for (Identity identity : identities) {
+                if (owners.containsKey(identity)) {
+                    continue;
+                }
+                Map<String, Integer> held = counts.get(profile);
+                if (held.getOrDefault(identity.type(), 0) < rules.limit(identity.type())) {
+                    owners.put(identity, profile);
+                    held.merge(identity.type(), 1, Integer::sum);
+                    newIdentities.add(identity);
+                }
+            }
+            return profile;
+        }
+
+        private String mergeRefusal(List<Identity> owned, Set<UUID> profiles) {
+            for (Identity identity : owned) {
+                if (!rules.mayMergeOn(identity.type())) {
+                    return "identity type " + identity.type() + " may not merge profiles";
+                }
+            }
+            Map<String, Integer> combined = new HashMap<>();
+            for (UUID profile : profiles) {
+                counts.get(profile).forEach((type, n) -> combined.merge(type, n, Integer::sum));
+            }
+            for (Map.Entry<String, Integer> entry : combined.entrySet()) {
+                if (entry.getValue() > rules.limit(entry.getKey())) {
+                    return "the merged profile would hold " + entry.getValue() + " " + entry.getKey()
+                            + " identities; the limit is " + rules.limit(entry.getKey());
+                }
+            }
+            return null;
+        }
+
+        private UUID find(UUID id) {
+            UUID current = id;
+            while (mergedInto.containsKey(current)) {
+                current = mergedInto.get(current);
+            }
+            return current;
+        }
+
+        Map<UUID, UUID> finalMerges() {
+            Map<UUID, UUID> result = new LinkedHashMap<>();
+            mergedInto.keySet().forEach(loser -> result.put(loser, find(loser)));
+            return result;
+        }
+
+        Uni<Void> write(SqlConnection connection, UUID workspaceId, Instant at) {
+            Uni<Void> work = Uni.createFrom().voidItem();
+            Map<UUID, UUID> merges = finalMerges();
+            if (!merges.isEmpty()) {
+                UUID[] losers = merges.keySet().toArray(UUID[]::new);
+                UUID[] survivors = merges.values().toArray(UUID[]::new);
+                work = work.chain(() -> connection.preparedQuery("""
+                        UPDATE identities i SET profile_id = m.survivor
+                          FROM unnest($2::uuid[], $3::uuid[]) AS m(loser, survivor)
+                         WHERE i.workspace_id = $1 AND i.profile_id = m.loser""")
+                        .execute(Tuple.of(workspaceId, losers, survivors)).replaceWithVoid());
+            }
+            if (!newIdentities.isEmpty()) {
+                List<Tuple> rows = new ArrayList<>();
+                for (Identity identity : newIdentities) {
+                    rows.add(Tuple.of(workspaceId, identity.type(), identity.value(), find(owners.get(identity)), at.atOffset(ZoneOffset.UTC)));
+                }
+                work = work.chain(() -> connection.preparedQuery("""
+                        INSERT INTO identities (workspace_id, type, value, profile_id, created_at) VALUES ($1, $2, $3, $4, $5)
+                        ON CONFLICT (workspace_id, type, value) DO NOTHING""").executeBatch(rows).replaceWithVoid());
+            }
+            if (!records.isEmpty()) {
+                List<Tuple> rows = new ArrayList<>();
+                for (MergeRecord record : records) {
+                    JsonArray identities = new JsonArray();
+                    record.identities().forEach(identity -> identities.add(new JsonObject().put("type", identity.type()).put("value", identity.value())));
+                    rows.add(Tuple.tuple(List.of(workspaceId, Ids.newId(at), record.survivor(), record.merged(), record.outcome(), record.reason(),
+                            identities, at.atOffset(ZoneOffset.UTC))));
+                }
+                work = work.chain(() -> connection.preparedQuery("""
+                        INSERT INTO profile_merges (workspace_id, id, survivor_id, merged_id, outcome, reason, identities, merged_at)
+                        SELECT $1, $2, $3, $4, $5, $6, $7, $8
+                         WHERE $5 = 'MERGED' OR NOT EXISTS (
+                               SELECT 1 FROM profile_merges p WHERE p.workspace_id = $1 AND p.survivor_id = $3
+                                  AND p.merged_id = $4 AND p.outcome = 'BLOCKED')""").executeBatch(rows).replaceWithVoid());
+            }
+            return work;
+        }
+    }
+}
