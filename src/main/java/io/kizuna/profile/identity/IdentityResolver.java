@@ -178,10 +178,15 @@ public class IdentityResolver {
             owned.forEach(identity -> profiles.add(find(owners.get(identity))));
 
             UUID profile;
-            if (profiles.isEmpty()) {
+            Identity anchor = identities.isEmpty() ? null : identities.get(0);
+            String anchorRefusal = anchor == null || owners.containsKey(anchor) ? null : anchorRefusal(anchor, profiles);
+            if (profiles.isEmpty() || anchorRefusal != null) {
                 profile = Ids.newId(now);
                 created.add(profile);
                 counts.put(profile, new HashMap<>());
+                for (UUID other : profiles) {
+                    records.add(new MergeRecord(profile, other, "BLOCKED", anchorRefusal, owned));
+                }
             } else if (profiles.size() == 1) {
                 profile = profiles.iterator().next();
             } else {
@@ -216,6 +221,23 @@ public class IdentityResolver {
                 }
             }
             return profile;
+        }
+
+        /**
+         * The top-ranked identity names the person. When it is new and the profiles its message
+         * points at already hold as many of its type as allowed (a second user id), it is someone
+         * else: they get a profile of their own rather than being filed under another person.
+         */
+        private String anchorRefusal(Identity anchor, Set<UUID> profiles) {
+            int held = 0;
+            for (UUID profile : profiles) {
+                held += counts.get(profile).getOrDefault(anchor.type(), 0);
+            }
+            if (held >= rules.limit(anchor.type())) {
+                return "a profile may hold " + rules.limit(anchor.type()) + " " + anchor.type() + " identities; "
+                        + anchor.type() + " " + anchor.value() + " names someone else";
+            }
+            return null;
         }
 
         private String mergeRefusal(List<Identity> owned, Set<UUID> profiles) {
