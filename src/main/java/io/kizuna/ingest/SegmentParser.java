@@ -58,7 +58,15 @@ public class SegmentParser {
         if (declared != null && !type.equals(declared)) {
             throw new BadInputException("type", "must be '" + type + "' on this endpoint");
         }
-        return message(raw, type, "", receivedAt, null, null);
+        return message(raw, type, "", receivedAt, null, null, true);
+    }
+
+    /**
+     * Reads a message built by an import. Imported records may identify people by identities
+     * other than userId and anonymousId (a member number, a phone), so neither is required.
+     */
+    public TrackingMessage imported(JsonObject raw, String type, String fieldPrefix, Instant receivedAt) {
+        return message(raw, type, fieldPrefix, receivedAt, null, null, false);
     }
 
     public ParsedBatch batch(byte[] body, Instant receivedAt) {
@@ -124,7 +132,7 @@ public class SegmentParser {
                 continue;
             }
             try {
-                messages.add(message(item, text, prefix, receivedAt, batchSentAt, batchContext));
+                messages.add(message(item, text, prefix, receivedAt, batchSentAt, batchContext, true));
             } catch (BadInputException e) {
                 errors.add(new ItemError(i, e.violations().get(0).field(), e.violations().get(0).message()));
             }
@@ -132,7 +140,8 @@ public class SegmentParser {
         return new ParsedBatch(messages, errors);
     }
 
-    private TrackingMessage message(JsonObject raw, String type, String prefix, Instant receivedAt, Instant batchSentAt, JsonObject batchContext) {
+    private TrackingMessage message(JsonObject raw, String type, String prefix, Instant receivedAt, Instant batchSentAt, JsonObject batchContext,
+            boolean requireSegmentIds) {
         String userId = id(raw.getValue("userId"), prefix + "userId");
         String anonymousId = id(raw.getValue("anonymousId"), prefix + "anonymousId");
         String previousId = id(raw.getValue("previousId"), prefix + "previousId");
@@ -145,7 +154,7 @@ public class SegmentParser {
             if (previousId == null) {
                 throw new BadInputException(prefix + "previousId", "is required for alias");
             }
-        } else if (userId == null && anonymousId == null) {
+        } else if (userId == null && anonymousId == null && requireSegmentIds) {
             throw new BadInputException(prefix + "userId", "userId or anonymousId is required");
         }
         String name = null;
@@ -179,11 +188,15 @@ public class SegmentParser {
         if (messageId == null) {
             messageId = "kizuna-" + UUID.randomUUID();
         }
+        List<Identity> identities = identities(type, userId, anonymousId, traits, context);
+        if (identities.isEmpty()) {
+            throw new BadInputException(prefix + "userId", "the record carries no usable identifier");
+        }
         if (properties == null) {
             properties = new JsonObject();
         }
         return new TrackingMessage(type, messageId, userId, anonymousId, previousId, groupId, name, timestamp, sentAt,
-                properties, traits, context, channel(type, context), identities(type, userId, anonymousId, traits, context));
+                properties, traits, context, channel(type, context), identities);
     }
 
     /** Segment's skew correction: the sender's clock is trusted for the gap between the event and the send, not for the absolute time. */

@@ -1,0 +1,6 @@
+package io.kizuna.ingest.imports;
+
+public enum ImportFormat {
+    CSV,
+    NDJSON
+}
