@@ -3,7 +3,6 @@ package io.kizuna.workspace;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,12 +55,7 @@ public class ApiKeyService {
                 .setParameter("after", afterId == null ? new UUID(0, 0) : afterId)
                 .setMaxResults(size + 1)
                 .getResultList()))
-                .map(rows -> {
-                    boolean more = rows.size() > size;
-                    List<ApiKey> items = more ? rows.subList(0, size) : rows;
-                    String next = more ? Cursors.encode(items.get(items.size() - 1).id) : null;
-                    return new Page<>(items.stream().map(ApiKeyView::of).toList(), next);
-                });
+                .map(rows -> Page.of(rows, size, key -> key.id, ApiKeyView::of));
     }
 
     /** Revokes a key of this workspace. Revoking twice is harmless; a key of another workspace is not found. */

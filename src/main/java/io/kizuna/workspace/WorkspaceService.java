@@ -2,7 +2,6 @@ package io.kizuna.workspace;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,7 +52,7 @@ public class WorkspaceService {
                 .setParameter("after", from)
                 .setMaxResults(size + 1)
                 .getResultList())
-                .map(rows -> page(rows, size));
+                .map(rows -> Page.of(rows, size, workspace -> workspace.id, WorkspaceView::of));
     }
 
     public Uni<WorkspaceView> update(UUID id, UpdateWorkspaceRequest request) {
@@ -94,10 +93,4 @@ public class WorkspaceService {
                 .onItem().ifNull().failWith(() -> new NotFoundException("No workspace " + id));
     }
 
-    private static Page<WorkspaceView> page(List<Workspace> rows, int size) {
-        boolean more = rows.size() > size;
-        List<Workspace> items = more ? rows.subList(0, size) : rows;
-        String next = more ? Cursors.encode(items.get(items.size() - 1).id) : null;
-        return new Page<>(items.stream().map(WorkspaceView::of).toList(), next);
-    }
 }

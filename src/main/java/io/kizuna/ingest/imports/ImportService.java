@@ -91,11 +91,9 @@ public class ImportService {
         return pool.preparedQuery("SELECT " + VIEW_COLUMNS + " FROM import_jobs WHERE workspace_id = $1 AND id > $2 ORDER BY id LIMIT $3")
                 .execute(Tuple.of(workspaceId, from == null ? new UUID(0, 0) : from, size + 1))
                 .map(rows -> {
-                    List<ImportJobView> items = new ArrayList<>();
-                    rows.forEach(row -> items.add(view(row)));
-                    boolean more = items.size() > size;
-                    List<ImportJobView> page = more ? items.subList(0, size) : items;
-                    return new Page<>(page, more ? Cursors.encode(UUID.fromString(page.get(page.size() - 1).id())) : null);
+                    List<Row> fetched = new ArrayList<>();
+                    rows.forEach(fetched::add);
+                    return Page.of(fetched, size, row -> row.getUUID("id"), ImportService::view);
                 });
     }
 
