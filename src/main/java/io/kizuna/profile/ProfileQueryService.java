@@ -1,0 +1,184 @@
+package io.kizuna.profile;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.kizuna.common.error.BadInputException;
+import io.kizuna.common.error.FieldViolation;
+import io.kizuna.common.error.NotFoundException;
+import io.kizuna.common.paging.Cursors;
+import io.kizuna.common.paging.Page;
+import io.kizuna.common.paging.PageInfo;
+import io.kizuna.profile.computed.ComputedTraits;
+import io.kizuna.profile.computed.ComputedTraitsCalculator;
+import io.kizuna.profile.identity.IdentityView;
+import io.kizuna.profile.identity.ProfileIdentities;
+import io.kizuna.profile.identity.ProfileMerges;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+
+/**
+ * Reads profiles for the REST and GraphQL faces: by id (following merges to the survivor), by
+ * identity, page by page, with their identities and merge history. Every read is confined to the
+ * caller's workspace. Uses the reactive client directly, so sibling GraphQL resolvers never share
+ * a session.
+ */
+@ApplicationScoped
+public class ProfileQueryService {
+
+    private static final Pattern PHONE = Pattern.compile("\\+[0-9]{6,15}");
+    private static final Pattern PHONE_PUNCTUATION = Pattern.compile("[\\s\\-().]");
+
+    private final PgPool pool;
+    private final ProfileStore store;
+    private final Clock clock;
+
+    public ProfileQueryService(PgPool pool, ProfileStore store, Clock clock) {
+        this.pool = pool;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public Uni<ProfileView> get(UUID workspaceId, UUID id, Integer viewedDays) {
+        int days = ComputedTraitsCalculator.viewedDays(viewedDays);
+        return store.resolve(pool, workspaceId, id).map(profile -> view(profile, id, days));
+    }
+
+    public Uni<ProfileView> lookup(UUID workspaceId, String type, String value, Integer viewedDays) {
+        int days = ComputedTraitsCalculator.viewedDays(viewedDays);
+        return findByIdentity(workspaceId, type, value).map(profile -> view(profile, null, days));
+    }
+
+    public Uni<Page<ProfileView>> list(UUID workspaceId, String after, Integer limit, Integer viewedDays) {
+        int days = ComputedTraitsCalculator.viewedDays(viewedDays);
+        return page(workspaceId, after, limit, "after", "limit", profile -> view(profile, null, days))
+                .map(page -> new Page<>(page.items(), page.more() ? Cursors.encode(page.lastId()) : null));
+    }
+
+    public Uni<ProfileIdentities> identities(UUID workspaceId, UUID id) {
+        return store.resolve(pool, workspaceId, id).chain(profile -> store.identities(pool, workspaceId, List.of(profile.id()))
+                .map(found -> new ProfileIdentities(profile.id().toString(), found.get(profile.id()))));
+    }
+
+    public Uni<ProfileMerges> merges(UUID workspaceId, UUID id) {
+        return store.resolve(pool, workspaceId, id).chain(profile -> store.merges(pool, workspaceId, profile.id())
+                .map(found -> new ProfileMerges(profile.id().toString(), found)));
+    }
+
+    // --- GraphQL ------------------------------------------------------------
+
+    public Uni<ProfileNode> node(UUID workspaceId, String id) {
+        UUID uuid = parseId(id);
+        if (uuid == null) {
+            return Uni.createFrom().failure(ProfileStore.notFound(id));
+        }
+        return store.resolve(pool, workspaceId, uuid).map(profile -> ProfileNode.of(profile, uuid));
+    }
+
+    public Uni<ProfileNode> nodeByIdentity(UUID workspaceId, String type, String value) {
+        return findByIdentity(workspaceId, type, value).map(profile -> ProfileNode.of(profile, null));
+    }
+
+    public Uni<ProfileConnection> connection(UUID workspaceId, Integer first, String after) {
+        return page(workspaceId, after, first, "after", "first", profile -> ProfileNode.of(profile, null)).map(page -> {
+            List<ProfileEdge> edges = page.items().stream().map(node -> new ProfileEdge(Cursors.encode(UUID.fromString(node.id())), node))
+                    .toList();
+            String start = edges.isEmpty() ? null : edges.get(0).cursor();
+            String end = edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor();
+            return new ProfileConnection(edges, new PageInfo(page.more(), after != null && !after.isBlank(), start, end));
+        });
+    }
+
+    /** Computed traits for each profile, in the order given; null where a profile no longer exists. */
+    public Uni<List<ComputedTraits>> computed(UUID workspaceId, List<UUID> ids, Integer viewedDays) {
+        int days = ComputedTraitsCalculator.viewedDays(viewedDays);
+        return store.byIds(pool, workspaceId, ids).map(found -> {
+            List<ComputedTraits> computed = new ArrayList<>(ids.size());
+            ids.forEach(id -> computed.add(found.containsKey(id) ? compute(found.get(id), days) : null));
+            return computed;
+        });
+    }
+
+    /** Identities of each profile, in the order given. */
+    public Uni<List<List<IdentityView>>> identities(UUID workspaceId, List<UUID> ids) {
+        return store.identities(pool, workspaceId, ids).map(found -> ids.stream().map(id -> found.getOrDefault(id, List.of())).toList());
+    }
+
+    // --- shared -------------------------------------------------------------
+
+    private ProfileView view(StoredProfile profile, UUID requestedId, int viewedDays) {
+        return ProfileView.of(profile, requestedId, compute(profile, viewedDays));
+    }
+
+    private ComputedTraits compute(StoredProfile profile, int viewedDays) {
+        return ComputedTraitsCalculator.compute(profile, clock.instant(), viewedDays);
+    }
+
+    private Uni<StoredProfile> findByIdentity(UUID workspaceId, String type, String value) {
+        List<FieldViolation> missing = new ArrayList<>();
+        if (type == null || type.isBlank()) {
+            missing.add(new FieldViolation("type", "is required, for example email, phone or user_id"));
+        }
+        if (value == null || value.isBlank()) {
+            missing.add(new FieldViolation("value", "is required"));
+        }
+        if (!missing.isEmpty()) {
+            return Uni.createFrom().failure(new BadInputException(missing));
+        }
+        String identityType = type.trim();
+        String normalized = normalize(identityType, value);
+        return store.profileIdFor(pool, workspaceId, identityType, normalized)
+                .onItem().ifNull().failWith(() -> new NotFoundException(
+                        "No profile with " + identityType + " '" + normalized + "' in this workspace"))
+                .chain(profileId -> store.resolve(pool, workspaceId, profileId));
+    }
+
+    /**
+     * Normalises an identity value the way ingestion stores it. Kept in one place so the full
+     * E.164 normaliser ({@code io.kizuna.profile.identity.IdentityNormalizer}) can replace it.
+     */
+    private static String normalize(String type, String value) {
+        String trimmed = value.trim();
+        return switch (type) {
+            case "email" -> trimmed.toLowerCase(Locale.ROOT);
+            case "phone" -> {
+                String phone = PHONE_PUNCTUATION.matcher(trimmed).replaceAll("");
+                if (!PHONE.matcher(phone).matches()) {
+                    throw new BadInputException("value", "a phone number must be in international form starting with +, such as +81 90 1234 5678");
+                }
+                yield phone;
+            }
+            default -> trimmed;
+        };
+    }
+
+    private <T> Uni<Slice<T>> page(UUID workspaceId, String after, Integer limit, String afterField, String limitField,
+            Function<StoredProfile, T> mapper) {
+        UUID afterId = Cursors.decode(after, afterField);
+        int size = Cursors.limit(limit, limitField);
+        return store.page(pool, workspaceId, afterId == null ? new UUID(0, 0) : afterId, size + 1).map(rows -> {
+            boolean more = rows.size() > size;
+            List<StoredProfile> items = more ? rows.subList(0, size) : rows;
+            UUID last = items.isEmpty() ? null : items.get(items.size() - 1).id();
+            return new Slice<>(items.stream().map(mapper).toList(), more, last);
+        });
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return id == null ? null : UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private record Slice<T>(List<T> items, boolean more, UUID lastId) {
+    }
+}

@@ -1,0 +1,7 @@
+package io.kizuna.profile.event;
+
+import org.eclipse.microprofile.graphql.Type;
+
+@Type("EventEdge")
+public record EventEdge(String cursor, ProfileEventView node) {
+}
