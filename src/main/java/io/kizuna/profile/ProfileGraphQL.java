@@ -1,5 +1,6 @@
 package io.kizuna.profile;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -26,19 +27,23 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Profiles over GraphQL (read scope). Top-level fields use the reactive client, never a shared
- * Hibernate session; nested fields are batched ({@code @Source List<ProfileNode>}), so a page of
- * profiles costs one statement per nested field, not one per profile.
+ * Hibernate session. A page of profiles costs one statement per nested field, not one per profile:
+ * {@code identities} is a {@code @Source List} batch; {@code events}, which takes arguments, shares
+ * one load per page and argument set through {@link SiblingBatches} (SmallRye would give every
+ * selection in a batch the first selection's arguments); {@code computed} needs no query.
  */
 @GraphQLApi
 public class ProfileGraphQL {
 
     private final ProfileQueryService profiles;
     private final ProfileEventService events;
+    private final SiblingBatches batches;
     private final CallerContext caller;
 
-    public ProfileGraphQL(ProfileQueryService profiles, ProfileEventService events, CallerContext caller) {
+    public ProfileGraphQL(ProfileQueryService profiles, ProfileEventService events, SiblingBatches batches, CallerContext caller) {
         this.profiles = profiles;
         this.events = events;
+        this.batches = batches;
         this.caller = caller;
     }
 
@@ -64,11 +69,10 @@ public class ProfileGraphQL {
     }
 
     @Name("computed")
-    @Description("Traits derived from the profile's events")
-    public Uni<List<ComputedTraits>> computed(@Source List<ProfileNode> nodes,
+    @Description("Traits derived from the profile's events, as of now")
+    public Uni<ComputedTraits> computed(@Source ProfileNode node,
             @Name("viewedDays") @Description("Window of viewedNotBought in days, 1 to 365 (default 30)") Integer viewedDays) {
-        return GraphQLErrors.guard(caller.workspaceWith(Scope.READ)
-                .chain(workspaceId -> profiles.computed(workspaceId, ids(nodes), viewedDays)));
+        return GraphQLErrors.guard(Uni.createFrom().item(() -> profiles.computed(node.stored(), viewedDays)));
     }
 
     @Name("identities")
@@ -79,12 +83,16 @@ public class ProfileGraphQL {
 
     @Name("events")
     @Description("The profile's events, newest first")
-    public Uni<List<EventConnection>> events(@Source List<ProfileNode> nodes,
+    public Uni<EventConnection> events(@Source ProfileNode node,
             @Name("first") @Description("Page size, 1 to 500 (default 50)") Integer first,
             @Name("after") @Description("endCursor of the previous page") String after,
             @Name("name") @Description("Only events with this name") String name) {
-        return GraphQLErrors.guard(caller.workspaceWith(Scope.READ).chain(workspaceId -> events.connections(workspaceId, ids(nodes),
-                EventQuery.of(name, null, null, after, first, "first"))));
+        return GraphQLErrors.guard(caller.workspaceWith(Scope.READ).chain(workspaceId -> {
+            EventQuery query = EventQuery.of(name, null, null, after, first, "first");
+            List<Object> key = Arrays.asList("events", workspaceId, node.siblings(), first, after, name);
+            return batches.load(key, () -> events.connections(workspaceId, node.siblings(), query))
+                    .map(connections -> connections.get(node.stored().id()));
+        }));
     }
 
     @Name("propertiesJson")

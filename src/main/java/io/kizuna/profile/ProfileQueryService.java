@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,8 +57,9 @@ public class ProfileQueryService {
 
     public Uni<Page<ProfileView>> list(UUID workspaceId, String after, Integer limit, Integer viewedDays) {
         int days = ComputedTraitsCalculator.viewedDays(viewedDays);
-        return page(workspaceId, after, limit, "after", "limit", profile -> view(profile, null, days))
-                .map(page -> new Page<>(page.items(), page.more() ? Cursors.encode(page.lastId()) : null));
+        return page(workspaceId, after, limit, "after", "limit").map(page -> new Page<>(
+                page.items().stream().map(profile -> view(profile, null, days)).toList(),
+                page.more() ? Cursors.encode(page.items().get(page.items().size() - 1).id()) : null));
     }
 
     public Uni<ProfileIdentities> identities(UUID workspaceId, UUID id) {
@@ -87,8 +87,9 @@ public class ProfileQueryService {
     }
 
     public Uni<ProfileConnection> connection(UUID workspaceId, Integer first, String after) {
-        return page(workspaceId, after, first, "after", "first", profile -> ProfileNode.of(profile, null)).map(page -> {
-            List<ProfileEdge> edges = page.items().stream().map(node -> new ProfileEdge(Cursors.encode(UUID.fromString(node.id())), node))
+        return page(workspaceId, after, first, "after", "first").map(page -> {
+            List<ProfileEdge> edges = ProfileNode.of(page.items()).stream()
+                    .map(node -> new ProfileEdge(Cursors.encode(node.stored().id()), node))
                     .toList();
             String start = edges.isEmpty() ? null : edges.get(0).cursor();
             String end = edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor();
@@ -96,14 +97,9 @@ public class ProfileQueryService {
         });
     }
 
-    /** Computed traits for each profile, in the order given; null where a profile no longer exists. */
-    public Uni<List<ComputedTraits>> computed(UUID workspaceId, List<UUID> ids, Integer viewedDays) {
-        int days = ComputedTraitsCalculator.viewedDays(viewedDays);
-        return store.byIds(pool, workspaceId, ids).map(found -> {
-            List<ComputedTraits> computed = new ArrayList<>(ids.size());
-            ids.forEach(id -> computed.add(found.containsKey(id) ? compute(found.get(id), days) : null));
-            return computed;
-        });
+    /** Computed traits of a profile already read, as of now. */
+    public ComputedTraits computed(StoredProfile profile, Integer viewedDays) {
+        return compute(profile, ComputedTraitsCalculator.viewedDays(viewedDays));
     }
 
     /** Identities of each profile, in the order given. */
@@ -159,15 +155,12 @@ public class ProfileQueryService {
         };
     }
 
-    private <T> Uni<Slice<T>> page(UUID workspaceId, String after, Integer limit, String afterField, String limitField,
-            Function<StoredProfile, T> mapper) {
+    private Uni<Slice> page(UUID workspaceId, String after, Integer limit, String afterField, String limitField) {
         UUID afterId = Cursors.decode(after, afterField);
         int size = Cursors.limit(limit, limitField);
         return store.page(pool, workspaceId, afterId == null ? new UUID(0, 0) : afterId, size + 1).map(rows -> {
             boolean more = rows.size() > size;
-            List<StoredProfile> items = more ? rows.subList(0, size) : rows;
-            UUID last = items.isEmpty() ? null : items.get(items.size() - 1).id();
-            return new Slice<>(items.stream().map(mapper).toList(), more, last);
+            return new Slice(more ? rows.subList(0, size) : rows, more);
         });
     }
 
@@ -179,6 +172,6 @@ public class ProfileQueryService {
         }
     }
 
-    private record Slice<T>(List<T> items, boolean more, UUID lastId) {
+    private record Slice(List<StoredProfile> items, boolean more) {
     }
 }

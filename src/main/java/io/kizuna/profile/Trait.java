@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 
 import io.kizuna.common.json.JsonValues;
@@ -13,7 +14,7 @@ import io.kizuna.common.json.JsonValues;
 @Type("Trait")
 @Description("One trait of a profile")
 public record Trait(
-        String name,
+        @NonNull String name,
         @Description("The value as text: strings as they are, numbers and booleans printed, objects and arrays as JSON") String value,
         @Description("The value as JSON text") String json,
         @Description("When the trait was last set") Instant setAt) {

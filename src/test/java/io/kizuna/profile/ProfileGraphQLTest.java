@@ -158,6 +158,31 @@ class ProfileGraphQLTest {
     }
 
     @Test
+    void the_same_field_with_different_arguments_answers_each_selection_on_its_own() {
+        String query = """
+                {
+                  a: profile(id: "%s") {
+                    latest: events(first: 1) { edges { node { name } } pageInfo { hasNextPage } }
+                    orders: events(name: "Order Completed") { edges { node { name } } }
+                    all: events { edges { node { name } } }
+                    lastDay: computed(viewedDays: 1) { viewedNotBought { productId } }
+                    lastMonth: computed(viewedDays: 30) { viewedNotBought { productId } }
+                  }
+                  b: profile(id: "%s") { events(first: 5) { edges { node { name } } } }
+                }""".formatted(hanako, taro);
+        Api.graphql(shop.readKey(), query).post("/graphql")
+                .then().statusCode(200)
+                .body("errors", nullValue())
+                .body("data.a.latest.edges.node.name", contains("Order Completed"))
+                .body("data.a.latest.pageInfo.hasNextPage", equalTo(true))
+                .body("data.a.orders.edges.node.name", contains("Order Completed"))
+                .body("data.a.all.edges.node.name", contains("Order Completed", "Product Added", "Product Viewed"))
+                .body("data.a.lastDay.viewedNotBought", hasSize(0))
+                .body("data.a.lastMonth.viewedNotBought.productId", contains("p-9"))
+                .body("data.b.events.edges.node.name", contains("Product Viewed"));
+    }
+
+    @Test
     void failures_carry_an_extensions_code() {
         Api.graphql(shop.readKey(), "{ profile(id: \"" + UUID.randomUUID() + "\") { id } }").post("/graphql")
                 .then().statusCode(200).body("data.profile", nullValue()).body("errors[0].extensions.code", equalTo("NOT_FOUND"));

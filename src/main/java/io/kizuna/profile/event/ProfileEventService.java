@@ -21,7 +21,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Reads a profile's events, newest first, from the partitioned event store. Events recorded on
  * profiles that were later merged into this one are included. One statement serves a single
- * profile (REST) and a batch of profiles (GraphQL), each getting its own page through a lateral join.
+ * profile (REST) and a page of profiles (GraphQL), each getting its own page of events through a
+ * lateral join.
  */
 @ApplicationScoped
 public class ProfileEventService {
@@ -52,11 +53,13 @@ public class ProfileEventService {
                 });
     }
 
-    /** A Relay connection of events per profile, in the order given. */
-    public Uni<List<EventConnection>> connections(UUID workspaceId, List<UUID> profileIds, EventQuery query) {
-        return latest(workspaceId, profileIds, query).map(found -> profileIds.stream()
-                .map(id -> connection(found.getOrDefault(id, List.of()), query))
-                .toList());
+    /** A Relay connection of events for each of the profiles. */
+    public Uni<Map<UUID, EventConnection>> connections(UUID workspaceId, List<UUID> profileIds, EventQuery query) {
+        return latest(workspaceId, profileIds, query).map(found -> {
+            Map<UUID, EventConnection> connections = new LinkedHashMap<>();
+            profileIds.forEach(id -> connections.put(id, connection(found.getOrDefault(id, List.of()), query)));
+            return connections;
+        });
     }
 
     /** Every event of the profile and of the profiles merged into it, oldest first (for export). */

@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Id;
 import org.eclipse.microprofile.graphql.Ignore;
+import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Type;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -24,10 +25,10 @@ import io.vertx.mutiny.sqlclient.Row;
 @Schema(name = "Event", description = "One event of a profile")
 @RegisterForReflection
 public record ProfileEventView(
-        @Id String id,
-        @Id @Schema(description = "The profile the event was recorded on; a profile merged into this one keeps its own id here") String profileId,
+        @NonNull @Id String id,
+        @NonNull @Id @Schema(description = "The profile the event was recorded on; a profile merged into this one keeps its own id here") String profileId,
         @Schema(description = "The sender's messageId, unique per workspace") String messageId,
-        @Schema(enumeration = { "identify", "track", "page", "screen", "group", "alias" }) String type,
+        @NonNull @Schema(enumeration = { "identify", "track", "page", "screen", "group", "alias" }) String type,
         @Description("The event name (track) or page/screen name") @Schema(description = "The event name (track) or page/screen name", example = "Order Completed") String name,
         Instant occurredAt,
         Instant receivedAt,
