@@ -13,7 +13,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record ProfileView(
         @Schema(description = "Profile id", example = "0190f3a2-7b1c-7d2e-9f00-1a2b3c4d5e6f") String id,
-        @Schema(description = "The id that was asked for, when it had been merged into this profile; absent otherwise") String mergedFrom,
+        @Schema(description = "The id that was asked for, when it had been merged into this profile; null otherwise") String mergedFrom,
         @Schema(description = "Traits: standard ones (email, firstName, birthday, ...) and custom fields") Map<String, Object> traits,
         ComputedTraits computed,
         Instant createdAt,
