@@ -25,11 +25,14 @@ public class EventStore {
     public record NewEvent(UUID id, UUID profileId, TrackingMessage message, Instant receivedAt) {
     }
 
-    /** Claims the messageIds; returns those that were not stored before. */
+    /**
+     * Claims the messageIds; returns those that were not stored before. They are inserted in
+     * sorted order so that two batches resending overlapping messages lock them in the same order.
+     */
     public Uni<List<String>> claimMessageIds(SqlConnection connection, UUID workspaceId, List<String> messageIds, Instant receivedAt) {
         return connection.preparedQuery("""
                 INSERT INTO event_dedupe (workspace_id, message_id, received_at)
-                SELECT $1, m, $3 FROM unnest($2::text[]) AS m
+                SELECT $1, m, $3 FROM unnest($2::text[]) AS m ORDER BY m
                 ON CONFLICT (workspace_id, message_id) DO NOTHING
                 RETURNING message_id""")
                 .execute(Tuple.of(workspaceId, messageIds.toArray(String[]::new), receivedAt.atOffset(ZoneOffset.UTC)))

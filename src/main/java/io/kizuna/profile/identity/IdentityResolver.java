@@ -59,21 +59,24 @@ public class IdentityResolver {
                 keys.add(new Identity(IdentityTypes.ANONYMOUS_ID, claim.aliasOf()));
             }
         }
-        String[] types = keys.stream().map(Identity::type).toArray(String[]::new);
-        String[] values = keys.stream().map(Identity::value).toArray(String[]::new);
-        Tuple keyTuple = Tuple.of(workspaceId, types, values);
         Map<Identity, UUID> owners = new HashMap<>();
         Set<Identity> suppressed = new HashSet<>();
-        return connection.preparedQuery("""
-                SELECT count(pg_advisory_xact_lock(h)) FROM (
-                    SELECT DISTINCT hashtextextended($1::text || ':' || t || ':' || v, 0) AS h
-                      FROM unnest($2::text[], $3::text[]) AS k(t, v) ORDER BY 1) locks""")
-                .execute(Tuple.of(workspaceId.toString(), types, values))
-                .chain(() -> connection.preparedQuery("""
-                        SELECT i.type, i.value, i.profile_id FROM identities i
-                          JOIN unnest($2::text[], $3::text[]) AS k(t, v) ON i.type = k.t AND i.value = k.v
-                         WHERE i.workspace_id = $1""").execute(keyTuple))
-                .invoke(rows -> rows.forEach(row -> owners.put(new Identity(row.getString("type"), row.getString("value")), row.getUUID("profile_id"))))
+        return readOwners(connection, workspaceId, keys, owners)
+                .chain(() -> {
+                    // Only identifiers nobody owns yet can race (two batches creating a profile for the
+                    // same new visitor); owned ones are guarded by the owning profile's row lock below.
+                    List<Identity> unowned = keys.stream().filter(key -> !owners.containsKey(key)).toList();
+                    if (unowned.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return connection.preparedQuery("""
+                            SELECT count(pg_advisory_xact_lock(h)) FROM (
+                                SELECT DISTINCT hashtextextended($1::text || ':' || t || ':' || v, 0) AS h
+                                  FROM unnest($2::text[], $3::text[]) AS k(t, v) ORDER BY 1) locks""")
+                            .execute(Tuple.of(workspaceId.toString(), unowned.stream().map(Identity::type).toArray(String[]::new),
+                                    unowned.stream().map(Identity::value).toArray(String[]::new)))
+                            .chain(() -> readOwners(connection, workspaceId, unowned, owners));
+                })
                 .chain(() -> connection.preparedQuery("SELECT type, value_hash FROM suppressions WHERE workspace_id = $1 AND value_hash = ANY($2)")
                         .execute(Tuple.of(workspaceId, keys.stream().map(IdentityResolver::suppressionHash)
                                 .map(io.vertx.core.buffer.Buffer::buffer).toArray(io.vertx.core.buffer.Buffer[]::new))))
@@ -92,7 +95,7 @@ public class IdentityResolver {
                         if (existing.size() != existingIds.size()) {
                             return Uni.createFrom().failure(new ConcurrentMergeException());
                         }
-                        return countIdentities(connection, workspaceId, existingIds)
+                        return countIdentities(connection, workspaceId, profilesNeedingCounts(claims, owners), rules)
                                 .chain(counts -> {
                                     Pass pass = new Pass(owners, suppressed, counts, rules, now);
                                     List<UUID> profileIds = pass.run(claims);
@@ -103,13 +106,61 @@ public class IdentityResolver {
                 });
     }
 
-    private static Uni<Map<UUID, Map<String, Integer>>> countIdentities(SqlConnection connection, UUID workspaceId, List<UUID> profileIds) {
+    private static Uni<Void> readOwners(SqlConnection connection, UUID workspaceId, java.util.Collection<Identity> keys, Map<Identity, UUID> owners) {
+        return connection.preparedQuery("""
+                SELECT i.type, i.value, i.profile_id FROM identities i
+                  JOIN unnest($2::text[], $3::text[]) AS k(t, v) ON i.type = k.t AND i.value = k.v
+                 WHERE i.workspace_id = $1""")
+                .execute(Tuple.of(workspaceId, keys.stream().map(Identity::type).toArray(String[]::new),
+                        keys.stream().map(Identity::value).toArray(String[]::new)))
+                .invoke(rows -> rows.forEach(row -> owners.put(new Identity(row.getString("type"), row.getString("value")), row.getUUID("profile_id"))))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Identity counts matter only where a claim brings a new identity (limits on attaching) or
+     * spans several profiles (limits on merging). A claim whose identities all belong to one
+     * profile, the steady state, needs none.
+     */
+    private static List<UUID> profilesNeedingCounts(List<IdentityClaim> claims, Map<Identity, UUID> owners) {
+        Set<UUID> needed = new java.util.TreeSet<>();
+        for (IdentityClaim claim : claims) {
+            Set<UUID> profiles = new HashSet<>();
+            boolean hasNew = claim.aliasOf() != null;
+            for (Identity identity : claim.identities()) {
+                UUID owner = owners.get(identity);
+                if (owner == null) {
+                    hasNew = true;
+                } else {
+                    profiles.add(owner);
+                }
+            }
+            if (claim.aliasOf() != null) {
+                for (String type : List.of(IdentityTypes.USER_ID, IdentityTypes.ANONYMOUS_ID)) {
+                    UUID owner = owners.get(new Identity(type, claim.aliasOf()));
+                    if (owner != null) {
+                        profiles.add(owner);
+                    }
+                }
+            }
+            if (hasNew || profiles.size() > 1) {
+                needed.addAll(profiles);
+            }
+        }
+        return List.copyOf(needed);
+    }
+
+    /** Counts, per profile, the identities of the types the rules limit; unlimited types never need counting. */
+    private static Uni<Map<UUID, Map<String, Integer>>> countIdentities(SqlConnection connection, UUID workspaceId, List<UUID> profileIds,
+            IdentityRules rules) {
         Map<UUID, Map<String, Integer>> counts = new HashMap<>();
-        if (profileIds.isEmpty()) {
+        if (profileIds.isEmpty() || rules.maxPerProfile().isEmpty()) {
             return Uni.createFrom().item(counts);
         }
-        return connection.preparedQuery("SELECT profile_id, type, count(*)::int AS n FROM identities WHERE workspace_id = $1 AND profile_id = ANY($2) GROUP BY 1, 2")
-                .execute(Tuple.of(workspaceId, profileIds.toArray(UUID[]::new)))
+        return connection.preparedQuery("""
+                SELECT profile_id, type, count(*)::int AS n FROM identities
+                 WHERE workspace_id = $1 AND profile_id = ANY($2) AND type = ANY($3) GROUP BY 1, 2""")
+                .execute(Tuple.of(workspaceId, profileIds.toArray(UUID[]::new), rules.maxPerProfile().keySet().toArray(String[]::new)))
                 .map(rows -> {
                     for (Row row : rows) {
                         counts.computeIfAbsent(row.getUUID("profile_id"), id -> new HashMap<>()).put(row.getString("type"), row.getInteger("n"));
@@ -196,7 +247,7 @@ public class IdentityResolver {
                     for (UUID other : profiles) {
                         if (!other.equals(profile)) {
                             mergedInto.put(other, profile);
-                            counts.get(other).forEach((type, n) -> counts.get(profile).merge(type, n, Integer::sum));
+                            held(other).forEach((type, n) -> held(profile).merge(type, n, Integer::sum));
                             records.add(new MergeRecord(profile, other, "MERGED", "one message carried identities of both profiles", owned));
                         }
                     }
@@ -213,7 +264,7 @@ public class IdentityResolver {
                 if (owners.containsKey(identity)) {
                     continue;
                 }
-                Map<String, Integer> held = counts.get(profile);
+                Map<String, Integer> held = held(profile);
                 if (held.getOrDefault(identity.type(), 0) < rules.limit(identity.type())) {
                     owners.put(identity, profile);
                     held.merge(identity.type(), 1, Integer::sum);
@@ -231,7 +282,7 @@ public class IdentityResolver {
         private String anchorRefusal(Identity anchor, Set<UUID> profiles) {
             int held = 0;
             for (UUID profile : profiles) {
-                held += counts.get(profile).getOrDefault(anchor.type(), 0);
+                held += held(profile).getOrDefault(anchor.type(), 0);
             }
             if (held >= rules.limit(anchor.type())) {
                 return "a profile may hold " + rules.limit(anchor.type()) + " " + anchor.type() + " identities; "
@@ -248,7 +299,7 @@ public class IdentityResolver {
             }
             Map<String, Integer> combined = new HashMap<>();
             for (UUID profile : profiles) {
-                counts.get(profile).forEach((type, n) -> combined.merge(type, n, Integer::sum));
+                held(profile).forEach((type, n) -> combined.merge(type, n, Integer::sum));
             }
             for (Map.Entry<String, Integer> entry : combined.entrySet()) {
                 if (entry.getValue() > rules.limit(entry.getKey())) {
@@ -257,6 +308,11 @@ public class IdentityResolver {
                 }
             }
             return null;
+        }
+
+        /** Identities of limited types a profile holds (counted up front for every profile whose claims need it). */
+        private Map<String, Integer> held(UUID profile) {
+            return counts.computeIfAbsent(profile, id -> new HashMap<>());
         }
 
         private UUID find(UUID id) {
