@@ -718,6 +718,7 @@ public class IngestBench {
     final long windowStart;
     final long windowEnd;
     final HttpClient http;
+    final int analyzeEvery;
     final Cpu cpu;
     final Map<String, String> results = new LinkedHashMap<>();
 
@@ -737,12 +738,13 @@ public class IngestBench {
         this.windowEnd = Instant.now().minus(Duration.ofHours(1)).toEpochMilli();
         this.windowStart = windowEnd - Duration.ofDays(days).toMillis();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        this.analyzeEvery = config.integer("analyze-every", 0);
         this.cpu = new Cpu(Long.parseLong(config.str("kizuna-pid", "0")));
     }
 
     Generator generator(String prefix, int people, long seed, double rate) {
         return new Generator(prefix, people, seed, rate, windowStart, windowEnd, config.integer("resend-overlap-percent", 10),
-                config.integer("resend-min-distance", 2_000), config.integer("resend-max-distance", 50_000));
+                config.integer("resend-min-distance", 5_000), config.integer("resend-max-distance", 50_000));
     }
 
     public static void main(String[] args) throws Exception {
@@ -769,6 +771,11 @@ public class IngestBench {
         try (Connection admin = DriverManager.getConnection(jdbc)) {
             admin.setAutoCommit(true);
             ensurePartitions(admin);
+            try (Statement statement = admin.createStatement(); ResultSet rows = statement.executeQuery("SHOW autovacuum")) {
+                rows.next();
+                say("server autovacuum: %s; --analyze-every=%d%s", rows.getString(1), analyzeEvery,
+                        analyzeEvery > 0 ? " s (the bench runs ANALYZE during the Kizuna and latency phases)" : " (no ANALYZE by the bench)");
+            }
 
             // 1. the dataset, generated once without sending: its size and the generator's speed
             DatasetStats stats = dataset(prefix);
@@ -803,14 +810,16 @@ public class IngestBench {
             say("-- Kizuna: POST /v1/batch, %d concurrent clients, up to %d messages per request, %d resent messages mixed in",
                     clients, batchSize, stats.resends);
             Map<String, Long> dbBefore = dbStats(admin);
+            Map<String, long[]> tablesBefore = tableStats(admin);
             PhaseResult kizuna;
-            try (WaitSampler waits = new WaitSampler(jdbc, "PostgreSQL JDBC%")) {
+            try (WaitSampler waits = new WaitSampler(jdbc, "PostgreSQL JDBC%"); Analyzer analyzer = new Analyzer(jdbc, analyzeEvery)) {
                 kizuna = kizunaPhase(generator(prefix, profiles, seed, resendRate), writeKey, false, profiles);
                 waits.close();
                 kizuna.print("kizuna");
                 waits.print("kizuna", config.integer("wait-top", 14));
             }
             printDbStats("kizuna", dbBefore, dbStats(admin), kizuna.messages, kizuna.requests);
+            printTableStats("kizuna", tablesBefore, tableStats(admin), kizuna.messages);
 
             // 5. checks
             say("-- checks");
@@ -835,13 +844,15 @@ public class IngestBench {
 
             // 6. single-event latency
             dbBefore = dbStats(admin);
+            tablesBefore = tableStats(admin);
             Percentiles latency;
-            try (WaitSampler waits = new WaitSampler(jdbc, "PostgreSQL JDBC%")) {
+            try (WaitSampler waits = new WaitSampler(jdbc, "PostgreSQL JDBC%"); Analyzer analyzer = new Analyzer(jdbc, analyzeEvery)) {
                 latency = latencyPhase(prefix);
                 waits.close();
                 waits.print("latency", config.integer("wait-top", 14));
             }
             printDbStats("latency", dbBefore, dbStats(admin), latency.count(), latency.count());
+            printTableStats("latency", tablesBefore, tableStats(admin), latency.count());
 
             // summary
             double ratio = kizuna.storedPerSecond() / baseline.rowsPerSecond();
@@ -885,7 +896,7 @@ public class IngestBench {
             StringBuilder sb = new StringBuilder();
             mix.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s %,d; ", k, v)));
             say("   mix: %s", sb);
-            say("   resends: %,d late (of messages sent 2k-50k messages before), %,d overlapping (of one of the last 500, possibly in flight)",
+            say("   resends: %,d late (of messages sent 5k-50k messages before), %,d overlapping (of one of the last 500, possibly in flight)",
                     resends - overlapResends, overlapResends);
             say("   generator alone: %,.0f messages/s (%.1f s, one thread)", (unique + resends) / seconds, seconds);
         }
@@ -1010,6 +1021,80 @@ public class IngestBench {
             counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
                     .forEach(entry -> say("     %5.2f backends  %s", entry.getValue() / (double) n, entry.getKey()));
         }
+    }
+
+    /**
+     * With --analyze-every=N (seconds), runs ANALYZE on the tables ingestion reads while a phase
+     * runs, as autovacuum would on a server that has it on. Off by default: the run then measures
+     * the server as configured (the bench prints whether autovacuum is on).
+     */
+    static final class Analyzer implements AutoCloseable {
+        final Thread thread;
+        volatile boolean running = true;
+        final AtomicInteger runs = new AtomicInteger();
+
+        Analyzer(String jdbc, int everySeconds) {
+            thread = new Thread(() -> {
+                if (everySeconds <= 0) {
+                    return;
+                }
+                try (Connection connection = DriverManager.getConnection(jdbc); Statement statement = connection.createStatement()) {
+                    long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(everySeconds);
+                    while (running) {
+                        if (System.nanoTime() >= next) {
+                            statement.execute("ANALYZE identities, profiles, event_dedupe, events");
+                            runs.incrementAndGet();
+                            next = System.nanoTime() + TimeUnit.SECONDS.toNanos(everySeconds);
+                        }
+                        Thread.sleep(100);
+                    }
+                } catch (Exception e) {
+                    say("   analyzer failed: %s", e);
+                }
+            }, "analyzer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(60_000);
+        }
+    }
+
+    /** Per-table scan counters (pg_stat_user_tables, partitions folded into their parent), to diff around a phase. */
+    static Map<String, long[]> tableStats(Connection connection) throws SQLException {
+        Map<String, long[]> stats = new TreeMap<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("""
+                SELECT regexp_replace(relname, '^events_.*$', 'events') AS name, sum(seq_scan), sum(seq_tup_read),
+                       sum(coalesce(idx_scan, 0)), sum(coalesce(idx_tup_fetch, 0)), sum(n_tup_ins), sum(n_tup_upd), sum(n_tup_hot_upd)
+                  FROM pg_stat_user_tables GROUP BY 1""")) {
+            while (rows.next()) {
+                long[] values = new long[7];
+                for (int i = 0; i < 7; i++) {
+                    values[i] = rows.getLong(i + 2);
+                }
+                stats.put(rows.getString(1), values);
+            }
+        }
+        return stats;
+    }
+
+    static void printTableStats(String label, Map<String, long[]> before, Map<String, long[]> after, long events) {
+        say("   %s per-table reads and writes per event (seq scans, rows read by seq scans, index scans, rows fetched by index, inserted, updated, HOT):", label);
+        after.forEach((table, values) -> {
+            long[] old = before.getOrDefault(table, new long[7]);
+            double[] d = new double[7];
+            boolean any = false;
+            for (int i = 0; i < 7; i++) {
+                d[i] = (values[i] - old[i]) / (double) Math.max(1, events);
+                any |= values[i] != old[i];
+            }
+            if (any) {
+                say("     %-16s seq %.2f  seq rows %.1f  idx %.2f  idx rows %.1f  ins %.2f  upd %.2f  hot %.2f", table, d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
+            }
+        });
     }
 
     /** pg_stat_database counters for this database, to diff around a phase. */
