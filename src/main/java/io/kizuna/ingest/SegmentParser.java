@@ -3,8 +3,6 @@ package io.kizuna.ingest;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -322,18 +320,11 @@ public class SegmentParser {
         if (value == null) {
             return null;
         }
-        if (!(value instanceof String text)) {
-            throw new BadInputException(field, "must be an ISO-8601 date-time");
+        Instant parsed = value instanceof String ? io.kizuna.common.json.JsonValues.instant(value) : null;
+        if (parsed == null) {
+            throw new BadInputException(field, "must be an ISO-8601 date-time such as 2026-11-23T09:00:00.000Z");
         }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException again) {
-                throw new BadInputException(field, "must be an ISO-8601 date-time such as 2026-11-23T09:00:00.000Z");
-            }
-        }
+        return parsed;
     }
 
     @SuppressWarnings("unchecked")
