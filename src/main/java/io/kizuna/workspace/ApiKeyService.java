@@ -13,6 +13,7 @@ import io.kizuna.common.id.Ids;
 import io.kizuna.common.paging.Cursors;
 import io.kizuna.common.paging.Page;
 import io.kizuna.workspace.auth.ApiKeyCodec;
+import io.kizuna.workspace.auth.Authenticator;
 import io.kizuna.workspace.auth.Scope;
 import io.smallrye.mutiny.Uni;
 
@@ -23,11 +24,13 @@ public class ApiKeyService {
     private final IsolatedSessions sessions;
     private final WorkspaceService workspaces;
     private final Clock clock;
+    private final Authenticator authenticator;
 
-    public ApiKeyService(IsolatedSessions sessions, WorkspaceService workspaces, Clock clock) {
+    public ApiKeyService(IsolatedSessions sessions, WorkspaceService workspaces, Clock clock, Authenticator authenticator) {
         this.sessions = sessions;
         this.workspaces = workspaces;
         this.clock = clock;
+        this.authenticator = authenticator;
     }
 
     public Uni<IssuedApiKey> issue(UUID workspaceId, CreateApiKeyRequest request) {
@@ -68,6 +71,7 @@ public class ApiKeyService {
                         key.revokedAt = clock.instant();
                     }
                 }))
+                .invoke(authenticator::forgetKeys)
                 .map(ApiKeyView::of);
     }
 }

@@ -13,6 +13,7 @@ import io.kizuna.common.error.NotFoundException;
 import io.kizuna.common.id.Ids;
 import io.kizuna.common.paging.Cursors;
 import io.kizuna.common.paging.Page;
+import io.kizuna.workspace.auth.Authenticator;
 import io.smallrye.mutiny.Uni;
 
 /** Creates, lists, changes and disables workspaces. */
@@ -21,10 +22,12 @@ public class WorkspaceService {
 
     private final IsolatedSessions sessions;
     private final Clock clock;
+    private final Authenticator authenticator;
 
-    public WorkspaceService(IsolatedSessions sessions, Clock clock) {
+    public WorkspaceService(IsolatedSessions sessions, Clock clock, Authenticator authenticator) {
         this.sessions = sessions;
         this.clock = clock;
+        this.authenticator = authenticator;
     }
 
     public Uni<WorkspaceView> create(CreateWorkspaceRequest request) {
@@ -75,7 +78,7 @@ public class WorkspaceService {
                 workspace.disabledAt = now;
                 workspace.updatedAt = now;
             }
-        })).map(WorkspaceView::of);
+        })).invoke(authenticator::forgetKeys).map(WorkspaceView::of);
     }
 
     public Uni<WorkspaceView> enable(UUID id) {

@@ -2,13 +2,12 @@ package io.kizuna.common.json;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.kizuna.common.time.IsoInstants;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,18 +64,7 @@ public final class JsonValues {
     }
 
     public static Instant instant(Object value) {
-        if (!(value instanceof CharSequence text)) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException again) {
-                return null;
-            }
-        }
+        return value instanceof CharSequence text ? IsoInstants.parse(text) : null;
     }
 
     public static BigDecimal decimal(Object value) {

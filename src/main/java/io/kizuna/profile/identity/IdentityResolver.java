@@ -1,8 +1,5 @@
 package io.kizuna.profile.identity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -32,9 +29,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Resolves the identities of a batch of messages to profiles, creating and merging profiles as
  * the workspace's rules allow. It runs inside the ingestion transaction:
  * <ol>
- * <li>advisory locks on every identity of the batch, in hash order, so two batches that share an
- * identity take turns and never both create a profile for it;</li>
- * <li>one query for the current owners, one for suppressed (erased) identifiers;</li>
+ * <li>one query for the current owners and suppressed (erased) identifiers;</li>
+ * <li>advisory locks, in hash order, on the identifiers nobody owns yet, so two batches bringing
+ * the same new identifier take turns and never both create a profile for it; then their owners
+ * are read again;</li>
  * <li>row locks on the owning profiles; if one is gone, a concurrent merge removed it and the
  * whole batch is retried;</li>
  * <li>an in-memory pass over the messages in order, then batched writes of new identities, moved
@@ -61,7 +59,7 @@ public class IdentityResolver {
         }
         Map<Identity, UUID> owners = new HashMap<>();
         Set<Identity> suppressed = new HashSet<>();
-        return readOwners(connection, workspaceId, keys, owners)
+        return readOwnersAndSuppressions(connection, workspaceId, keys, owners, suppressed)
                 .chain(() -> {
                     // Only identifiers nobody owns yet can race (two batches creating a profile for the
                     // same new visitor); owned ones are guarded by the owning profile's row lock below.
@@ -76,18 +74,6 @@ public class IdentityResolver {
                             .execute(Tuple.of(workspaceId.toString(), unowned.stream().map(Identity::type).toArray(String[]::new),
                                     unowned.stream().map(Identity::value).toArray(String[]::new)))
                             .chain(() -> readOwners(connection, workspaceId, unowned, owners));
-                })
-                .chain(() -> connection.preparedQuery("SELECT type, value_hash FROM suppressions WHERE workspace_id = $1 AND value_hash = ANY($2)")
-                        .execute(Tuple.of(workspaceId, keys.stream().map(IdentityResolver::suppressionHash)
-                                .map(io.vertx.core.buffer.Buffer::buffer).toArray(io.vertx.core.buffer.Buffer[]::new))))
-                .invoke(rows -> {
-                    Set<String> hashes = new HashSet<>();
-                    rows.forEach(row -> hashes.add(java.util.HexFormat.of().formatHex(row.getBuffer("value_hash").getBytes())));
-                    for (Identity key : keys) {
-                        if (hashes.contains(java.util.HexFormat.of().formatHex(suppressionHash(key)))) {
-                            suppressed.add(key);
-                        }
-                    }
                 })
                 .chain(() -> {
                     List<UUID> existingIds = owners.values().stream().distinct().sorted().toList();
@@ -106,11 +92,41 @@ public class IdentityResolver {
                 });
     }
 
+    /**
+     * Current owners and erased (suppressed) identifiers in one round trip: one primary-key probe
+     * per identifier in each table. LATERAL keeps the generic plan from scanning the workspace.
+     */
+    private static Uni<Void> readOwnersAndSuppressions(SqlConnection connection, UUID workspaceId, java.util.Collection<Identity> keys,
+            Map<Identity, UUID> owners, Set<Identity> suppressed) {
+        return connection.preparedQuery("""
+                SELECT k.t AS type, k.v AS value, i.profile_id,
+                       EXISTS (SELECT 1 FROM suppressions s
+                                WHERE s.workspace_id = $1 AND s.type = k.t
+                                  AND s.value_hash = sha256(convert_to(k.t || ':' || k.v, 'UTF8'))) AS suppressed
+                  FROM unnest($2::text[], $3::text[]) AS k(t, v)
+                  LEFT JOIN LATERAL (SELECT profile_id FROM identities
+                                      WHERE workspace_id = $1 AND type = k.t AND value = k.v) i ON true""")
+                .execute(Tuple.of(workspaceId, keys.stream().map(Identity::type).toArray(String[]::new),
+                        keys.stream().map(Identity::value).toArray(String[]::new)))
+                .invoke(rows -> rows.forEach(row -> {
+                    Identity identity = new Identity(row.getString("type"), row.getString("value"));
+                    UUID owner = row.getUUID("profile_id");
+                    if (owner != null) {
+                        owners.put(identity, owner);
+                    }
+                    if (row.getBoolean("suppressed")) {
+                        suppressed.add(identity);
+                    }
+                }))
+                .replaceWithVoid();
+    }
+
+    /** One primary-key probe per identifier (LATERAL keeps the generic plan from scanning the workspace's identities). */
     private static Uni<Void> readOwners(SqlConnection connection, UUID workspaceId, java.util.Collection<Identity> keys, Map<Identity, UUID> owners) {
         return connection.preparedQuery("""
-                SELECT i.type, i.value, i.profile_id FROM identities i
-                  JOIN unnest($2::text[], $3::text[]) AS k(t, v) ON i.type = k.t AND i.value = k.v
-                 WHERE i.workspace_id = $1""")
+                SELECT i.type, i.value, i.profile_id FROM unnest($2::text[], $3::text[]) AS k(t, v)
+                 CROSS JOIN LATERAL (SELECT type, value, profile_id FROM identities
+                                      WHERE workspace_id = $1 AND type = k.t AND value = k.v) i""")
                 .execute(Tuple.of(workspaceId, keys.stream().map(Identity::type).toArray(String[]::new),
                         keys.stream().map(Identity::value).toArray(String[]::new)))
                 .invoke(rows -> rows.forEach(row -> owners.put(new Identity(row.getString("type"), row.getString("value")), row.getUUID("profile_id"))))
@@ -167,15 +183,6 @@ public class IdentityResolver {
                     }
                     return counts;
                 });
-    }
-
-    /** SHA-256 of {@code type:value}: how an erased identifier is remembered without keeping it. */
-    public static byte[] suppressionHash(Identity identity) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(identity.key().getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The in-memory pass: decisions first, then one batch of writes. */

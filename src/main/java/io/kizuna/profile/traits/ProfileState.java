@@ -282,7 +282,7 @@ public final class ProfileState {
     }
 
     static Instant instant(String text) {
-        return text == null ? null : Instant.parse(text);
+        return text == null ? null : io.kizuna.common.time.IsoInstants.parseStrict(text);
     }
 
     static Instant min(Instant a, Instant b) {

@@ -3,7 +3,6 @@ package io.kizuna.profile.traits;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +26,31 @@ public class ProfileStateStore {
             gross_revenue, refunded, cart, cart_value, cart_updated_at, viewed_products, purchased_products,
             channel_activity, created_at""";
 
-    private static final String INSERT = "INSERT INTO profiles (workspace_id, " + COLUMNS + ", updated_at) VALUES "
-            + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+    private static final String ROWS = """
+            unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
+                   $9::int[], $10::numeric[], $11::numeric[], $12::text[], $13::numeric[], $14::timestamptz[], $15::text[], $16::text[],
+                   $17::text[], $18::timestamptz[])
+                AS u(id, traits, trait_times, first_seen_at, last_seen_at, first_order_at, last_order_at, order_count,
+                     gross_revenue, refunded, cart, cart_value, cart_updated_at, viewed_products, purchased_products,
+                     channel_activity, created_at)""";
+
+    private static final String INSERT = "INSERT INTO profiles (workspace_id, " + COLUMNS + ", updated_at) "
+            + """
+            SELECT $1, u.id, u.traits::jsonb, u.trait_times::jsonb, u.first_seen_at, u.last_seen_at, u.first_order_at, u.last_order_at,
+                   u.order_count, u.gross_revenue, u.refunded, u.cart::jsonb, u.cart_value, u.cart_updated_at, u.viewed_products::jsonb,
+                   u.purchased_products::jsonb, u.channel_activity::jsonb, u.created_at, $19
+              FROM""" + " " + ROWS;
 
     private static final String UPDATE = """
-            UPDATE profiles SET traits = $3, trait_times = $4, first_seen_at = $5, last_seen_at = $6, first_order_at = $7,
-                   last_order_at = $8, order_count = $9, gross_revenue = $10, refunded = $11, cart = $12, cart_value = $13,
-                   cart_updated_at = $14, viewed_products = $15, purchased_products = $16, channel_activity = $17,
-                   created_at = $18, updated_at = $19
-             WHERE workspace_id = $1 AND id = $2""";
+            UPDATE profiles p SET traits = u.traits::jsonb, trait_times = u.trait_times::jsonb, first_seen_at = u.first_seen_at,
+                   last_seen_at = u.last_seen_at, first_order_at = u.first_order_at, last_order_at = u.last_order_at,
+                   order_count = u.order_count, gross_revenue = u.gross_revenue, refunded = u.refunded, cart = u.cart::jsonb,
+                   cart_value = u.cart_value, cart_updated_at = u.cart_updated_at, viewed_products = u.viewed_products::jsonb,
+                   purchased_products = u.purchased_products::jsonb, channel_activity = u.channel_activity::jsonb,
+                   created_at = u.created_at, updated_at = $19
+              FROM""" + " " + ROWS + """
+
+             WHERE p.workspace_id = $1 AND p.id = u.id""";
 
     /**
      * Locks the profiles (in id order, so two batches never deadlock) and loads them. A profile
@@ -57,22 +72,15 @@ public class ProfileStateStore {
                 });
     }
 
+    /** Writes new and changed profiles with one statement each, whatever their number, and deletes merged-away ones. */
     public Uni<Void> save(SqlConnection connection, UUID workspaceId, List<ProfileState> created, List<ProfileState> changed,
             List<UUID> deleted, Instant now) {
         Uni<Void> work = Uni.createFrom().voidItem();
         if (!created.isEmpty()) {
-            List<Tuple> rows = new ArrayList<>();
-            for (ProfileState state : created) {
-                rows.add(tuple(workspaceId, state, now));
-            }
-            work = work.chain(() -> connection.preparedQuery(INSERT).executeBatch(rows).replaceWithVoid());
+            work = work.chain(() -> connection.preparedQuery(INSERT).execute(columns(workspaceId, created, now)).replaceWithVoid());
         }
         if (!changed.isEmpty()) {
-            List<Tuple> rows = new ArrayList<>();
-            for (ProfileState state : changed) {
-                rows.add(tuple(workspaceId, state, now));
-            }
-            work = work.chain(() -> connection.preparedQuery(UPDATE).executeBatch(rows).replaceWithVoid());
+            work = work.chain(() -> connection.preparedQuery(UPDATE).execute(columns(workspaceId, changed, now)).replaceWithVoid());
         }
         if (!deleted.isEmpty()) {
             work = work.chain(() -> connection.preparedQuery("DELETE FROM profiles WHERE workspace_id = $1 AND id = ANY($2)")
@@ -81,14 +89,48 @@ public class ProfileStateStore {
         return work;
     }
 
-    private static Tuple tuple(UUID workspaceId, ProfileState state, Instant now) {
-        return Tuple.tuple(List.of(workspaceId, state.id, state.traits, state.traitTimes))
-                .addValue(time(state.firstSeenAt)).addValue(time(state.lastSeenAt))
-                .addValue(time(state.firstOrderAt)).addValue(time(state.lastOrderAt))
-                .addValue(state.orderCount).addValue(state.grossRevenue).addValue(state.refunded)
-                .addValue(state.cart).addValue(state.cartValue).addValue(time(state.cartUpdatedAt))
-                .addValue(state.viewedProducts).addValue(state.purchasedProducts).addValue(state.channelActivity)
-                .addValue(time(state.createdAt)).addValue(time(now));
+    /** The profiles as one array per column, for {@link #ROWS}. */
+    private static Tuple columns(UUID workspaceId, List<ProfileState> states, Instant now) {
+        int n = states.size();
+        UUID[] ids = new UUID[n];
+        String[] traits = new String[n];
+        String[] traitTimes = new String[n];
+        OffsetDateTime[] firstSeen = new OffsetDateTime[n];
+        OffsetDateTime[] lastSeen = new OffsetDateTime[n];
+        OffsetDateTime[] firstOrder = new OffsetDateTime[n];
+        OffsetDateTime[] lastOrder = new OffsetDateTime[n];
+        Integer[] orderCounts = new Integer[n];
+        java.math.BigDecimal[] gross = new java.math.BigDecimal[n];
+        java.math.BigDecimal[] refunded = new java.math.BigDecimal[n];
+        String[] carts = new String[n];
+        java.math.BigDecimal[] cartValues = new java.math.BigDecimal[n];
+        OffsetDateTime[] cartUpdated = new OffsetDateTime[n];
+        String[] viewed = new String[n];
+        String[] purchased = new String[n];
+        String[] channels = new String[n];
+        OffsetDateTime[] createdAt = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            ProfileState state = states.get(i);
+            ids[i] = state.id;
+            traits[i] = state.traits.encode();
+            traitTimes[i] = state.traitTimes.encode();
+            firstSeen[i] = time(state.firstSeenAt);
+            lastSeen[i] = time(state.lastSeenAt);
+            firstOrder[i] = time(state.firstOrderAt);
+            lastOrder[i] = time(state.lastOrderAt);
+            orderCounts[i] = state.orderCount;
+            gross[i] = state.grossRevenue;
+            refunded[i] = state.refunded;
+            carts[i] = state.cart.encode();
+            cartValues[i] = state.cartValue;
+            cartUpdated[i] = time(state.cartUpdatedAt);
+            viewed[i] = state.viewedProducts.encode();
+            purchased[i] = state.purchasedProducts.encode();
+            channels[i] = state.channelActivity.encode();
+            createdAt[i] = time(state.createdAt);
+        }
+        return Tuple.tuple(java.util.Arrays.asList(workspaceId, ids, traits, traitTimes, firstSeen, lastSeen, firstOrder, lastOrder, orderCounts,
+                gross, refunded, carts, cartValues, cartUpdated, viewed, purchased, channels, createdAt, time(now)));
     }
 
     private static ProfileState read(Row row) {

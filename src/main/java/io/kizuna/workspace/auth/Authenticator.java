@@ -1,10 +1,13 @@
 package io.kizuna.workspace.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,12 +37,30 @@ public class Authenticator {
               FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
              WHERE k.key_hash = $1""";
 
+    private static final int MAX_CACHED_KEYS = 10_000;
+
+    /** What an active key grants, remembered for a few seconds so the hot ingestion path skips the lookup. */
+    private record Grant(UUID workspaceId, UUID keyId, Set<Scope> scopes, long expiresAtNanos) {
+    }
+
     private final PgPool pool;
     private final String operatorToken;
+    private final long cacheNanos;
+    private final ConcurrentHashMap<String, Grant> grants = new ConcurrentHashMap<>();
 
-    public Authenticator(PgPool pool, @ConfigProperty(name = "kizuna.admin-token") java.util.Optional<String> operatorToken) {
+    public Authenticator(PgPool pool, @ConfigProperty(name = "kizuna.admin-token") java.util.Optional<String> operatorToken,
+            @ConfigProperty(name = "kizuna.auth.key-cache", defaultValue = "10s") Duration keyCache) {
         this.pool = pool;
         this.operatorToken = operatorToken.filter(token -> !token.isBlank()).orElse(null);
+        this.cacheNanos = keyCache.toNanos();
+    }
+
+    /**
+     * Forgets every remembered key. Called when a key is revoked or a workspace disabled, so this
+     * instance rejects it at once; other instances notice within {@code kizuna.auth.key-cache}.
+     */
+    public void forgetKeys() {
+        grants.clear();
     }
 
     void announce(@jakarta.enterprise.event.Observes StartupEvent event) {
@@ -89,12 +110,30 @@ public class Authenticator {
         if (!ApiKeyCodec.looksLikeKey(key)) {
             return fail("The API key is not valid");
         }
-        return pool.preparedQuery(LOOKUP).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(ApiKeyCodec.hash(key))))
-                .map(rows -> rows.iterator().hasNext() ? toCaller(rows.iterator().next(), asWriteKey) : null)
-                .onItem().ifNull().failWith(() -> new UnauthenticatedException("The API key is not valid"));
+        byte[] hash = ApiKeyCodec.hash(key);
+        String cacheKey = HexFormat.of().formatHex(hash);
+        Grant cached = grants.get(cacheKey);
+        if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
+            return Uni.createFrom().item(() -> toCaller(cached, asWriteKey));
+        }
+        return pool.preparedQuery(LOOKUP).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash)))
+                .map(rows -> rows.iterator().hasNext() ? grant(rows.iterator().next()) : null)
+                .onItem().ifNull().failWith(() -> new UnauthenticatedException("The API key is not valid"))
+                .invoke(grant -> remember(cacheKey, grant))
+                .map(grant -> toCaller(grant, asWriteKey));
     }
 
-    private static Caller toCaller(Row row, boolean asWriteKey) {
+    private void remember(String cacheKey, Grant grant) {
+        if (cacheNanos <= 0) {
+            return;
+        }
+        if (grants.size() >= MAX_CACHED_KEYS) {
+            grants.clear();
+        }
+        grants.put(cacheKey, grant);
+    }
+
+    private Grant grant(Row row) {
         if (row.getValue("revoked_at") != null) {
             throw new UnauthenticatedException("The API key has been revoked");
         }
@@ -105,15 +144,18 @@ public class Authenticator {
         for (String scope : row.getArrayOfStrings("scopes")) {
             granted.add(Scope.fromWire(scope));
         }
-        Set<Scope> effective = Scope.effective(granted);
+        return new Grant(row.getUUID("workspace_id"), row.getUUID("id"), Set.copyOf(Scope.effective(granted)), System.nanoTime() + cacheNanos);
+    }
+
+    private static Caller toCaller(Grant grant, boolean asWriteKey) {
+        Set<Scope> effective = grant.scopes();
         if (asWriteKey) {
             if (!effective.contains(Scope.INGEST)) {
                 throw new UnauthenticatedException("Only keys with the ingest scope may be used as a Basic write key");
             }
             effective = EnumSet.of(Scope.INGEST);
         }
-        UUID workspaceId = row.getUUID("workspace_id");
-        return Caller.key(workspaceId, row.getUUID("id"), effective);
+        return Caller.key(grant.workspaceId(), grant.keyId(), effective);
     }
 
     private static Uni<Caller> fail(String message) {
