@@ -78,9 +78,9 @@ public class EventStore {
             userIds[i] = message.userId();
             anonymousIds[i] = message.anonymousId();
             channels[i] = message.channel();
-            properties[i] = message.properties().encode();
-            traits[i] = message.traits() == null ? null : message.traits().encode();
-            contexts[i] = message.context() == null ? null : message.context().encode();
+            properties[i] = message.propertiesJson();
+            traits[i] = message.traitsJson();
+            contexts[i] = message.contextJson();
         }
         return connection.preparedQuery("""
                 INSERT INTO events (workspace_id, id, profile_id, message_id, type, name, occurred_at, received_at, sent_at,

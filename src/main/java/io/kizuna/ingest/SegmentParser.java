@@ -51,12 +51,20 @@ public class SegmentParser {
         if (body.length > limits.maxEventBytes()) {
             throw new BadInputException("body", "the message is " + body.length + " bytes; the limit is " + limits.maxEventBytes());
         }
-        JsonObject raw = readObject(body);
-        Object declared = raw.getValue("type");
+        Item item;
+        try (JsonParser parser = mapper.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadInputException("body", "must be a JSON object");
+            }
+            item = readItem(parser, body);
+        } catch (IOException e) {
+            throw new BadInputException("body", "is not valid JSON");
+        }
+        Object declared = item.object().getValue("type");
         if (declared != null && !type.equals(declared)) {
             throw new BadInputException("type", "must be '" + type + "' on this endpoint");
         }
-        return message(raw, type, "", receivedAt, null, null, true);
+        return message(item.object(), item.raw(), type, "", receivedAt, null, null, true);
     }
 
     /**
@@ -64,14 +72,14 @@ public class SegmentParser {
      * other than userId and anonymousId (a member number, a phone), so neither is required.
      */
     public TrackingMessage imported(JsonObject raw, String type, String fieldPrefix, Instant receivedAt) {
-        return message(raw, type, fieldPrefix, receivedAt, null, null, false);
+        return message(raw, TrackingMessage.RawJson.NONE, type, fieldPrefix, receivedAt, null, null, false);
     }
 
     public ParsedBatch batch(byte[] body, Instant receivedAt) {
         if (body.length > limits.maxBatchBytes()) {
             throw new BadInputException("batch", "the batch is " + body.length + " bytes; the limit is " + limits.maxBatchBytes());
         }
-        List<JsonObject> items = new ArrayList<>();
+        List<Item> items = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
         JsonObject envelope = new JsonObject();
         boolean sawBatch = false;
@@ -89,9 +97,13 @@ public class SegmentParser {
                     sawBatch = true;
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
                         long start = parser.currentTokenLocation().getByteOffset();
-                        Object item = parser.readValueAs(Object.class);
+                        if (parser.currentToken() == JsonToken.START_OBJECT) {
+                            items.add(readItem(parser, body));
+                        } else {
+                            parser.skipChildren();
+                            items.add(null);
+                        }
                         long end = parser.currentLocation().getByteOffset();
-                        items.add(item instanceof Map<?, ?> map ? new JsonObject(cast(map)) : null);
                         sizes.add((int) (end - start));
                     }
                 } else {
@@ -115,8 +127,8 @@ public class SegmentParser {
         List<ItemError> errors = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             String prefix = "batch[" + i + "].";
-            JsonObject item = items.get(i);
-            if (item == null) {
+            Item parsed = items.get(i);
+            if (parsed == null) {
                 errors.add(new ItemError(i, "batch[" + i + "]", "must be a JSON object"));
                 continue;
             }
@@ -124,13 +136,15 @@ public class SegmentParser {
                 errors.add(new ItemError(i, "batch[" + i + "]", "the message is " + sizes.get(i) + " bytes; the limit is " + limits.maxEventBytes()));
                 continue;
             }
+            JsonObject item = parsed.object();
             Object type = item.getValue("type");
             if (!(type instanceof String text) || !TYPES.contains(text)) {
                 errors.add(new ItemError(i, prefix + "type", "must be one of identify, track, page, screen, group, alias"));
                 continue;
             }
             try {
-                messages.add(message(item, text, prefix, receivedAt, batchSentAt, batchContext, true));
+                messages.add(message(item, batchContext == null ? parsed.raw() : parsed.raw().withoutContext(), text, prefix, receivedAt,
+                        batchSentAt, batchContext, true));
             } catch (BadInputException e) {
                 errors.add(new ItemError(i, e.violations().get(0).field(), e.violations().get(0).message()));
             }
@@ -138,7 +152,7 @@ public class SegmentParser {
         return new ParsedBatch(messages, errors);
     }
 
-    private TrackingMessage message(JsonObject raw, String type, String prefix, Instant receivedAt, Instant batchSentAt, JsonObject batchContext,
+    private TrackingMessage message(JsonObject raw, TrackingMessage.RawJson rawJson, String type, String prefix, Instant receivedAt, Instant batchSentAt, JsonObject batchContext,
             boolean requireSegmentIds) {
         String userId = id(raw.getValue("userId"), prefix + "userId");
         String anonymousId = id(raw.getValue("anonymousId"), prefix + "anonymousId");
@@ -194,7 +208,7 @@ public class SegmentParser {
             properties = new JsonObject();
         }
         return new TrackingMessage(type, messageId, userId, anonymousId, previousId, groupId, name, timestamp, sentAt,
-                properties, traits, context, channel(type, context), identities);
+                properties, traits, context, channel(type, context), identities, rawJson);
     }
 
     /** Segment's skew correction: the sender's clock is trusted for the gap between the event and the send, not for the absolute time. */
@@ -264,16 +278,40 @@ public class SegmentParser {
         }
     }
 
-    private JsonObject readObject(byte[] body) {
-        try {
-            Object value = mapper.readValue(body, Object.class);
-            if (value instanceof Map<?, ?> map) {
-                return new JsonObject(cast(map));
+    /** A message object as read, with the text of the fields stored verbatim. */
+    private record Item(JsonObject object, TrackingMessage.RawJson raw) {
+    }
+
+    private static final Set<String> VERBATIM = Set.of("properties", "traits", "context");
+
+    /**
+     * Reads the object at the parser's START_OBJECT, keeping the JSON text of {@link #VERBATIM}
+     * fields that are objects. Byte offsets are exact because the parser reads the body's bytes.
+     */
+    private Item readItem(JsonParser parser, byte[] body) throws IOException {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        String properties = null;
+        String traits = null;
+        String context = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if (token == JsonToken.START_OBJECT && VERBATIM.contains(field)) {
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                Object value = parser.readValueAs(Object.class);
+                int end = (int) parser.currentLocation().getByteOffset();
+                String text = new String(body, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
+                switch (field) {
+                    case "properties" -> properties = text;
+                    case "traits" -> traits = text;
+                    default -> context = text;
+                }
+                fields.put(field, value);
+            } else {
+                fields.put(field, parser.readValueAs(Object.class));
             }
-        } catch (IOException e) {
-            throw new BadInputException("body", "is not valid JSON");
         }
-        throw new BadInputException("body", "must be a JSON object");
+        return new Item(new JsonObject(fields), new TrackingMessage.RawJson(properties, traits, context));
     }
 
     private static String id(Object value, String field) {

@@ -201,6 +201,35 @@ class TrackingApiTest {
     }
 
     @Test
+    void properties_traits_and_context_are_stored_as_sent_with_batch_context_merged_in() {
+        String batch = """
+                {"batch": [
+                   {"type": "track", "userId": "u-9", "messageId": "raw-0", "event": "Product Added",
+                    "properties": {"name": "化粧水 ✨ 200ml", "price": 3800.50, "tags": ["新作", {"k": null}], "nested": {"a": {"b": [1, 2.5e3]}}},
+                    "context": {"page": {"url": "https://shop.example.jp/商品/1"}}},
+                   {"type": "identify", "userId": "u-9", "messageId": "raw-1", "traits": {"name": "山田 花子", "vip": true}}
+                 ],
+                 "context": {"library": {"name": "analytics-node", "version": "3.1.0"}}}""";
+        Tracking.send(shop.ingestKey(), "batch", batch).statusCode(200).body("accepted", equalTo(2));
+        Tracking.send(shop.ingestKey(), "track", """
+                {"userId": "u-9", "messageId": "raw-2", "event": "Cart Viewed", "properties": {"note": "カート \\"quoted\\" \\u00e9"}}""")
+                .statusCode(200);
+
+        Row added = db.one("SELECT properties, context FROM events WHERE workspace_id = $1 AND message_id = 'raw-0'", workspace);
+        assertEquals(new JsonObject("""
+                {"name": "化粧水 ✨ 200ml", "price": 3800.50, "tags": ["新作", {"k": null}], "nested": {"a": {"b": [1, 2.5e3]}}}"""),
+                added.getJsonObject("properties"));
+        assertEquals(new JsonObject("""
+                {"page": {"url": "https://shop.example.jp/商品/1"}, "library": {"name": "analytics-node", "version": "3.1.0"}}"""),
+                added.getJsonObject("context"));
+        Row identify = db.one("SELECT traits, context FROM events WHERE workspace_id = $1 AND message_id = 'raw-1'", workspace);
+        assertEquals(new JsonObject("{\"name\": \"山田 花子\", \"vip\": true}"), identify.getJsonObject("traits"));
+        assertEquals("analytics-node", identify.getJsonObject("context").getJsonObject("library").getString("name"));
+        assertEquals("カート \"quoted\" é", db.one("SELECT properties FROM events WHERE workspace_id = $1 AND message_id = 'raw-2'", workspace)
+                .getJsonObject("properties").getString("note"));
+    }
+
+    @Test
     void a_single_call_names_the_bad_field() {
         Tracking.send(shop.ingestKey(), "track", Map.of("userId", "u-8")).statusCode(400).body("field", equalTo("event"));
         Tracking.send(shop.ingestKey(), "identify", Map.of("traits", Map.of())).statusCode(400).body("field", equalTo("userId"));
