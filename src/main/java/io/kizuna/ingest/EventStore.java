@@ -104,7 +104,7 @@ public class EventStore {
         return connection.preparedQuery("""
                 UPDATE events e SET profile_id = m.survivor
                   FROM unnest($2::uuid[], $3::uuid[]) AS m(loser, survivor)
-                 WHERE e.workspace_id = $1 AND e.profile_id = m.loser""")
+                 WHERE e.workspace_id = $1 AND e.profile_id = m.loser AND e.profile_id = ANY($2)""")
                 .execute(Tuple.of(workspaceId, mergedInto.keySet().toArray(UUID[]::new), mergedInto.values().toArray(UUID[]::new)))
                 .replaceWithVoid();
     }

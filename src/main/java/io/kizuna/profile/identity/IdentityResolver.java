@@ -94,7 +94,8 @@ public class IdentityResolver {
 
     /**
      * Current owners and erased (suppressed) identifiers in one round trip: one primary-key probe
-     * per identifier in each table. LATERAL keeps the generic plan from scanning the workspace.
+     * per identifier in each table. A LATERAL subquery that cannot be flattened (OFFSET 0) keeps
+     * even a generic plan from hash-joining against all of the workspace's identities.
      */
     private static Uni<Void> readOwnersAndSuppressions(SqlConnection connection, UUID workspaceId, java.util.Collection<Identity> keys,
             Map<Identity, UUID> owners, Set<Identity> suppressed) {
@@ -105,7 +106,7 @@ public class IdentityResolver {
                                   AND s.value_hash = sha256(convert_to(k.t || ':' || k.v, 'UTF8'))) AS suppressed
                   FROM unnest($2::text[], $3::text[]) AS k(t, v)
                   LEFT JOIN LATERAL (SELECT profile_id FROM identities
-                                      WHERE workspace_id = $1 AND type = k.t AND value = k.v) i ON true""")
+                                      WHERE workspace_id = $1 AND type = k.t AND value = k.v OFFSET 0) i ON true""")
                 .execute(Tuple.of(workspaceId, keys.stream().map(Identity::type).toArray(String[]::new),
                         keys.stream().map(Identity::value).toArray(String[]::new)))
                 .invoke(rows -> rows.forEach(row -> {
@@ -121,12 +122,12 @@ public class IdentityResolver {
                 .replaceWithVoid();
     }
 
-    /** One primary-key probe per identifier (LATERAL keeps the generic plan from scanning the workspace's identities). */
+    /** One primary-key probe per identifier, as above. */
     private static Uni<Void> readOwners(SqlConnection connection, UUID workspaceId, java.util.Collection<Identity> keys, Map<Identity, UUID> owners) {
         return connection.preparedQuery("""
                 SELECT i.type, i.value, i.profile_id FROM unnest($2::text[], $3::text[]) AS k(t, v)
                  CROSS JOIN LATERAL (SELECT type, value, profile_id FROM identities
-                                      WHERE workspace_id = $1 AND type = k.t AND value = k.v) i""")
+                                      WHERE workspace_id = $1 AND type = k.t AND value = k.v OFFSET 0) i""")
                 .execute(Tuple.of(workspaceId, keys.stream().map(Identity::type).toArray(String[]::new),
                         keys.stream().map(Identity::value).toArray(String[]::new)))
                 .invoke(rows -> rows.forEach(row -> owners.put(new Identity(row.getString("type"), row.getString("value")), row.getUUID("profile_id"))))
@@ -345,7 +346,7 @@ public class IdentityResolver {
                 work = work.chain(() -> connection.preparedQuery("""
                         UPDATE identities i SET profile_id = m.survivor
                           FROM unnest($2::uuid[], $3::uuid[]) AS m(loser, survivor)
-                         WHERE i.workspace_id = $1 AND i.profile_id = m.loser""")
+                         WHERE i.workspace_id = $1 AND i.profile_id = m.loser AND i.profile_id = ANY($2)""")
                         .execute(Tuple.of(workspaceId, losers, survivors)).replaceWithVoid());
             }
             if (!newIdentities.isEmpty()) {
