@@ -40,6 +40,13 @@ public final class ProfileState {
     public Instant createdAt;
     private boolean cartNeedsRebuild;
 
+    /** Which JSON columns changed since the profile was loaded; unchanged ones are not written again. */
+    boolean traitsChanged;
+    boolean cartChanged;
+    boolean viewedChanged;
+    boolean purchasedChanged;
+    boolean channelsChanged;
+
     public ProfileState(UUID id, Instant createdAt) {
         this.id = id;
         this.createdAt = createdAt;
@@ -61,7 +68,12 @@ public final class ProfileState {
         firstSeenAt = min(firstSeenAt, at);
         lastSeenAt = max(lastSeenAt, at);
         if (event.channel() != null) {
-            channelActivity.put(event.channel(), max(instant(channelActivity.getString(event.channel())), at).toString());
+            String previous = channelActivity.getString(event.channel());
+            Instant latest = max(instant(previous), at);
+            if (previous == null || !latest.equals(instant(previous))) {
+                channelActivity.put(event.channel(), latest.toString());
+                channelsChanged = true;
+            }
         }
         if ("identify".equals(event.type()) && event.traits() != null) {
             setTraits(event.traits(), at);
@@ -81,6 +93,7 @@ public final class ProfileState {
                     if (products.getValue(i) instanceof JsonObject product && Commerce.productId(product) != null) {
                         String productId = Commerce.productId(product);
                         purchasedProducts.put(productId, max(instant(purchasedProducts.getString(productId)), at).toString());
+                        purchasedChanged = true;
                     }
                 }
                 changeCart(event, () -> {
@@ -110,11 +123,13 @@ public final class ProfileState {
                 traits.put(trait.getKey(), trait.getValue());
             }
             traitTimes.put(trait.getKey(), at.toString());
+            traitsChanged = true;
         }
     }
 
     /** Folds a profile being merged into this one. */
     public void absorb(ProfileState other) {
+        traitsChanged = cartChanged = viewedChanged = purchasedChanged = channelsChanged = true;
         for (Map.Entry<String, Object> time : other.traitTimes) {
             Instant theirs = instant((String) time.getValue());
             Instant ours = instant(traitTimes.getString(time.getKey()));
@@ -153,6 +168,7 @@ public final class ProfileState {
 
     /** Rebuilds the cart from the profile's cart events, oldest first. */
     public void rebuildCart(List<TraitEvent> cartEvents) {
+        cartChanged = true;
         cart = new JsonArray();
         cartValue = BigDecimal.ZERO;
         cartUpdatedAt = null;
@@ -183,6 +199,7 @@ public final class ProfileState {
         }
         change.run();
         cartUpdatedAt = event.occurredAt();
+        cartChanged = true;
     }
 
     private void addToCart(JsonObject product, Instant at) {
@@ -251,6 +268,7 @@ public final class ProfileState {
         if (previousAt != null && previousAt.isAfter(at)) {
             return;
         }
+        viewedChanged = true;
         viewedProducts.put(productId, new JsonObject()
                 .put("at", at.toString())
                 .put("name", properties.getValue("name"))

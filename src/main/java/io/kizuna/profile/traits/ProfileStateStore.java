@@ -43,12 +43,18 @@ public class ProfileStateStore {
 
     // "p.id = ANY($2)" makes the profiles side an index lookup of just these rows whatever join the
     // generic plan picks; without it a hash join may read every profile of the workspace.
+    // "p.id = ANY($2)" makes the profiles side an index lookup of just these rows whatever join the
+    // generic plan picks; without it a hash join may read every profile of the workspace. A null
+    // JSON column means "unchanged": the stored value stays without being parsed and written again.
     private static final String UPDATE = """
-            UPDATE profiles p SET traits = u.traits::jsonb, trait_times = u.trait_times::jsonb, first_seen_at = u.first_seen_at,
+            UPDATE profiles p SET traits = coalesce(u.traits::jsonb, p.traits),
+                   trait_times = coalesce(u.trait_times::jsonb, p.trait_times), first_seen_at = u.first_seen_at,
                    last_seen_at = u.last_seen_at, first_order_at = u.first_order_at, last_order_at = u.last_order_at,
-                   order_count = u.order_count, gross_revenue = u.gross_revenue, refunded = u.refunded, cart = u.cart::jsonb,
-                   cart_value = u.cart_value, cart_updated_at = u.cart_updated_at, viewed_products = u.viewed_products::jsonb,
-                   purchased_products = u.purchased_products::jsonb, channel_activity = u.channel_activity::jsonb,
+                   order_count = u.order_count, gross_revenue = u.gross_revenue, refunded = u.refunded,
+                   cart = coalesce(u.cart::jsonb, p.cart), cart_value = u.cart_value, cart_updated_at = u.cart_updated_at,
+                   viewed_products = coalesce(u.viewed_products::jsonb, p.viewed_products),
+                   purchased_products = coalesce(u.purchased_products::jsonb, p.purchased_products),
+                   channel_activity = coalesce(u.channel_activity::jsonb, p.channel_activity),
                    created_at = u.created_at, updated_at = $19
               FROM""" + " " + ROWS + """
 
@@ -79,10 +85,10 @@ public class ProfileStateStore {
             List<UUID> deleted, Instant now) {
         Uni<Void> work = Uni.createFrom().voidItem();
         if (!created.isEmpty()) {
-            work = work.chain(() -> connection.preparedQuery(INSERT).execute(columns(workspaceId, created, now)).replaceWithVoid());
+            work = work.chain(() -> connection.preparedQuery(INSERT).execute(columns(workspaceId, created, now, true)).replaceWithVoid());
         }
         if (!changed.isEmpty()) {
-            work = work.chain(() -> connection.preparedQuery(UPDATE).execute(columns(workspaceId, changed, now)).replaceWithVoid());
+            work = work.chain(() -> connection.preparedQuery(UPDATE).execute(columns(workspaceId, changed, now, false)).replaceWithVoid());
         }
         if (!deleted.isEmpty()) {
             work = work.chain(() -> connection.preparedQuery("DELETE FROM profiles WHERE workspace_id = $1 AND id = ANY($2)")
@@ -91,8 +97,8 @@ public class ProfileStateStore {
         return work;
     }
 
-    /** The profiles as one array per column, for {@link #ROWS}. */
-    private static Tuple columns(UUID workspaceId, List<ProfileState> states, Instant now) {
+    /** The profiles as one array per column, for {@link #ROWS}; unless {@code all}, unchanged JSON columns are null. */
+    private static Tuple columns(UUID workspaceId, List<ProfileState> states, Instant now, boolean all) {
         int n = states.size();
         UUID[] ids = new UUID[n];
         String[] traits = new String[n];
@@ -114,8 +120,8 @@ public class ProfileStateStore {
         for (int i = 0; i < n; i++) {
             ProfileState state = states.get(i);
             ids[i] = state.id;
-            traits[i] = state.traits.encode();
-            traitTimes[i] = state.traitTimes.encode();
+            traits[i] = all || state.traitsChanged ? state.traits.encode() : null;
+            traitTimes[i] = all || state.traitsChanged ? state.traitTimes.encode() : null;
             firstSeen[i] = time(state.firstSeenAt);
             lastSeen[i] = time(state.lastSeenAt);
             firstOrder[i] = time(state.firstOrderAt);
@@ -123,12 +129,12 @@ public class ProfileStateStore {
             orderCounts[i] = state.orderCount;
             gross[i] = state.grossRevenue;
             refunded[i] = state.refunded;
-            carts[i] = state.cart.encode();
+            carts[i] = all || state.cartChanged ? state.cart.encode() : null;
             cartValues[i] = state.cartValue;
             cartUpdated[i] = time(state.cartUpdatedAt);
-            viewed[i] = state.viewedProducts.encode();
-            purchased[i] = state.purchasedProducts.encode();
-            channels[i] = state.channelActivity.encode();
+            viewed[i] = all || state.viewedChanged ? state.viewedProducts.encode() : null;
+            purchased[i] = all || state.purchasedChanged ? state.purchasedProducts.encode() : null;
+            channels[i] = all || state.channelsChanged ? state.channelActivity.encode() : null;
             createdAt[i] = time(state.createdAt);
         }
         return Tuple.tuple(java.util.Arrays.asList(workspaceId, ids, traits, traitTimes, firstSeen, lastSeen, firstOrder, lastOrder, orderCounts,
