@@ -181,6 +181,9 @@ public class SegmentParser {
         if (type.equals("group") && groupId == null) {
             throw new BadInputException(prefix + "groupId", "is required for group");
         }
+        rejectNul(rawJson.properties(), prefix + "properties");
+        rejectNul(rawJson.traits(), prefix + "traits");
+        rejectNul(rawJson.context(), prefix + "context");
         JsonObject properties = object(raw.getValue("properties"), prefix + "properties");
         JsonObject traits = object(raw.getValue("traits"), prefix + "traits");
         JsonObject context = object(raw.getValue("context"), prefix + "context");
@@ -312,6 +315,13 @@ public class SegmentParser {
             }
         }
         return new Item(new JsonObject(fields), new TrackingMessage.RawJson(properties, traits, context));
+    }
+
+    /** PostgreSQL's jsonb cannot hold the NUL character; say so instead of failing the whole request in the database. */
+    private static void rejectNul(String json, String field) {
+        if (json != null && json.contains("\\u0000")) {
+            throw new BadInputException(field, "must not contain the NUL character (\\u0000)");
+        }
     }
 
     private static String id(Object value, String field) {

@@ -141,6 +141,44 @@ class TrackingApiTest {
     }
 
     @Test
+    void concurrent_small_requests_share_transactions_but_each_gets_its_own_answer() throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(12);
+        try {
+            List<CompletableFuture<Map<String, Object>>> calls = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                int n = i;
+                // Every third request resends the message of the request before it.
+                String messageId = "g-" + (n % 3 == 2 ? n - 1 : n);
+                Map<String, Object> message = Map.of("userId", "shopper-" + (n % 6), "messageId", messageId, "event", "Order Completed",
+                        "properties", Map.of("total", 1000));
+                calls.add(CompletableFuture.supplyAsync(() -> Tracking.send(shop.ingestKey(), "track", message)
+                        .statusCode(200).extract().<Map<String, Object>>path(""), senders));
+            }
+            calls.add(CompletableFuture.supplyAsync(() -> Tracking.send(shop.ingestKey(), "batch", Map.of("batch", List.of(
+                    Map.of("type", "track", "userId", "shopper-0", "event", "Cart Viewed", "messageId", "g-batch"),
+                    Map.of("type", "track", "userId", "shopper-0", "messageId", "g-no-event"))))
+                    .statusCode(200).extract().<Map<String, Object>>path(""), senders));
+            int accepted = 0;
+            int duplicates = 0;
+            for (CompletableFuture<Map<String, Object>> call : calls) {
+                Map<String, Object> answer = call.get();
+                assertEquals(1, (Integer) answer.get("accepted") + (Integer) answer.get("duplicates"), answer.toString());
+                accepted += (Integer) answer.get("accepted");
+                duplicates += (Integer) answer.get("duplicates");
+            }
+            Map<String, Object> batchAnswer = calls.get(calls.size() - 1).get();
+            assertEquals(List.of(Map.of("index", 1, "field", "batch[1].event", "message", "is required for track")), batchAnswer.get("errors"));
+            assertEquals(33, accepted);
+            assertEquals(16, duplicates);
+        } finally {
+            senders.shutdown();
+        }
+        assertEquals(33L, db.count("SELECT count(*) FROM events WHERE workspace_id = $1", workspace));
+        assertEquals(6L, db.count("SELECT count(*) FROM profiles WHERE workspace_id = $1", workspace));
+        assertEquals(32L, db.count("SELECT sum(order_count) FROM profiles WHERE workspace_id = $1", workspace));
+    }
+
+    @Test
     void a_senders_clock_skew_is_corrected_with_sent_at() {
         Instant received = Instant.parse("2026-11-23T12:00:00Z");
         clock.set(received);
@@ -227,6 +265,17 @@ class TrackingApiTest {
         assertEquals("analytics-node", identify.getJsonObject("context").getJsonObject("library").getString("name"));
         assertEquals("カート \"quoted\" é", db.one("SELECT properties FROM events WHERE workspace_id = $1 AND message_id = 'raw-2'", workspace)
                 .getJsonObject("properties").getString("note"));
+    }
+
+    @Test
+    void a_nul_character_is_refused_by_name_and_does_not_cost_the_rest_of_the_batch() {
+        Tracking.send(shop.ingestKey(), "batch", """
+                {"batch": [{"type": "track", "userId": "u-nul", "event": "Cart Viewed", "messageId": "nul-0", "properties": {"x": "a\\u0000b"}},
+                           {"type": "track", "userId": "u-nul", "event": "Cart Viewed", "messageId": "nul-1"}]}""")
+                .statusCode(200).body("accepted", equalTo(1)).body("errors[0].field", equalTo("batch[0].properties"));
+        Tracking.send(shop.ingestKey(), "identify", """
+                {"userId": "u-nul", "traits": {"name": "\\u0000"}}""")
+                .statusCode(400).contentType("application/problem+json").body("field", equalTo("traits"));
     }
 
     @Test
