@@ -639,10 +639,18 @@ public class IngestBench {
             this.kizunaPid = kizunaPid;
         }
 
-        record Sample(double kizuna, double postgres, double bench, long nanos, double kizunaJit, double kizunaGc) {
+        /**
+         * {@code postgresByPid} keeps each server process's CPU so a delta counts only processes alive at
+         * the end (new ones from zero): a backend that exits in between no longer makes it negative.
+         */
+        record Sample(double kizuna, double postgres, double bench, long nanos, double kizunaJit, double kizunaGc, Map<String, Double> postgresByPid) {
             Sample minus(Sample o) {
-                return new Sample(kizuna - o.kizuna, postgres - o.postgres, bench - o.bench, nanos - o.nanos,
-                        kizunaJit - o.kizunaJit, kizunaGc - o.kizunaGc);
+                double postgresDelta = 0;
+                for (Map.Entry<String, Double> process : postgresByPid.entrySet()) {
+                    postgresDelta += process.getValue() - o.postgresByPid.getOrDefault(process.getKey(), 0.0);
+                }
+                return new Sample(kizuna - o.kizuna, postgresDelta, bench - o.bench, nanos - o.nanos,
+                        kizunaJit - o.kizunaJit, kizunaGc - o.kizunaGc, Map.of());
             }
         }
 
@@ -673,6 +681,7 @@ public class IngestBench {
 
         Sample sample() {
             double postgres = 0;
+            Map<String, Double> byPid = new HashMap<>();
             try (var dirs = Files.list(Path.of("/proc"))) {
                 for (Path dir : (Iterable<Path>) dirs::iterator) {
                     String name = dir.getFileName().toString();
@@ -681,7 +690,9 @@ public class IngestBench {
                     }
                     String stat = read(dir.resolve("stat"));
                     if (stat != null && stat.contains("(postgres)")) {
-                        postgres += cpuOf(stat);
+                        double used = cpuOf(stat);
+                        postgres += used;
+                        byPid.put(name, used);
                     }
                 }
             } catch (IOException | UncheckedIOException e) {
@@ -690,7 +701,7 @@ public class IngestBench {
             double kizuna = kizunaPid > 0 ? cpuOf(read(Path.of("/proc/" + kizunaPid + "/stat"))) : Double.NaN;
             double bench = cpuOf(read(Path.of("/proc/self/stat")));
             double[] jitAndGc = kizunaJitAndGc();
-            return new Sample(kizuna, postgres, bench, System.nanoTime(), jitAndGc[0], jitAndGc[1]);
+            return new Sample(kizuna, postgres, bench, System.nanoTime(), jitAndGc[0], jitAndGc[1], byPid);
         }
 
         private double cpuOf(String stat) {
@@ -712,7 +723,7 @@ public class IngestBench {
 
         static String describe(Sample d, long events) {
             double seconds = d.nanos() / 1e9;
-            return String.format(Locale.ROOT, "CPU s: kizuna %.1f, postgres %.1f (all backends, other users included), bench %.1f over %.1f s wall;"
+            return String.format(Locale.ROOT, "CPU s: kizuna %.1f, postgres %.1f (all server processes, other users included; those that exited meanwhile not counted), bench %.1f over %.1f s wall;"
                     + " per 1k events: kizuna %.0f ms, postgres %.0f ms, bench %.0f ms; of Kizuna's CPU s, JIT compiler threads %.1f, GC threads %.1f",
                     d.kizuna(), d.postgres(), d.bench(), seconds,
                     d.kizuna() * 1e6 / events, d.postgres() * 1e6 / events, d.bench() * 1e6 / events, d.kizunaJit(), d.kizunaGc());
