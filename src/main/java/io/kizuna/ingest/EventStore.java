@@ -109,16 +109,19 @@ public class EventStore {
                 .replaceWithVoid();
     }
 
-    /** A profile's cart events since its last completed order, oldest first. */
-    public Uni<List<TraitEvent>> cartEvents(SqlConnection connection, UUID workspaceId, UUID profileId) {
+    /**
+     * A profile's cart events since its last completed order, oldest first. The caller knows when
+     * that order was ({@code lastOrderAt}, null for none), so only the events since then are read:
+     * an index range scan instead of the profile's whole history.
+     */
+    public Uni<List<TraitEvent>> cartEvents(SqlConnection connection, UUID workspaceId, UUID profileId, Instant lastOrderAt) {
         return connection.preparedQuery("""
                 SELECT type, name, occurred_at, channel, properties FROM events
-                 WHERE workspace_id = $1 AND profile_id = $2 AND type = 'track' AND name = ANY($3)
-                   AND occurred_at >= coalesce((SELECT max(occurred_at) FROM events
-                                                 WHERE workspace_id = $1 AND profile_id = $2 AND type = 'track' AND name = $4), '-infinity')
+                 WHERE workspace_id = $1 AND profile_id = $2 AND occurred_at >= $3 AND type = 'track' AND name = ANY($4)
                  ORDER BY occurred_at""")
-                .execute(Tuple.of(workspaceId, profileId,
-                        new String[] { Commerce.PRODUCT_ADDED, Commerce.PRODUCT_REMOVED, Commerce.ORDER_COMPLETED }, Commerce.ORDER_COMPLETED))
+                .execute(Tuple.of(workspaceId, profileId, lastOrderAt == null ? OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC)
+                        : lastOrderAt.atOffset(ZoneOffset.UTC),
+                        new String[] { Commerce.PRODUCT_ADDED, Commerce.PRODUCT_REMOVED, Commerce.ORDER_COMPLETED }))
                 .map(rows -> {
                     List<TraitEvent> events = new ArrayList<>();
                     for (Row row : rows) {

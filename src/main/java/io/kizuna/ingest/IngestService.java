@@ -228,7 +228,7 @@ public class IngestService {
     }
     private Uni<Set<UUID>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, List<TraitEvent>> byProfile, Instant now) {
         return profiles.apply(connection, workspaceId, resolution, byProfile,
-                profileId -> events.cartEvents(connection, workspaceId, profileId), now);
+                (profileId, lastOrderAt) -> events.cartEvents(connection, workspaceId, profileId, lastOrderAt), now);
     }
 
     /** A concurrent merge, a deadlock or a serialization failure: the whole transaction can run again. */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -46,12 +46,12 @@ public class ProfileIngestion {
 
     /**
      * Folds merges and new events into the profiles and writes them. {@code cartEvents} reads a
-     * profile's cart events from the event store, for the rare late cart event.
+     * profile's cart events since a time (its last order) from the event store, for a late cart event.
      *
      * @return the profiles that changed
      */
     public Uni<Set<UUID>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, List<TraitEvent>> eventsByProfile,
-            Function<UUID, Uni<List<TraitEvent>>> cartEvents, Instant now) {
+            BiFunction<UUID, Instant, Uni<List<TraitEvent>>> cartEvents, Instant now) {
         Map<UUID, ProfileState> profiles = new HashMap<>(resolution.existing());
         List<ProfileState> created = new ArrayList<>();
         for (UUID id : resolution.created()) {
@@ -79,7 +79,7 @@ public class ProfileIngestion {
         for (UUID id : touched) {
             ProfileState state = profiles.get(id);
             if (state.cartNeedsRebuild()) {
-                rebuilds = rebuilds.chain(() -> cartEvents.apply(id).invoke(state::rebuildCart).replaceWithVoid());
+                rebuilds = rebuilds.chain(() -> cartEvents.apply(id, state.lastOrderAt).invoke(state::rebuildCart).replaceWithVoid());
             }
         }
         List<ProfileState> changed = new ArrayList<>();

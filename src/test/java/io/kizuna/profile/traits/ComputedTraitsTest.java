@@ -19,6 +19,7 @@ import io.kizuna.support.Db;
 import io.kizuna.support.Tracking;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 
 @QuarkusTest
@@ -83,6 +84,14 @@ class ComputedTraitsTest {
         assertEquals("cream", cart.getJsonObject(0).getString("productId"));
         assertEquals(0, new BigDecimal("5200").compareTo(profile.getBigDecimal("cart_value")));
         assertEquals(Instant.parse("2026-11-20T12:00:00Z"), profile.getOffsetDateTime("cart_updated_at").toInstant());
+
+        // Late too, but after the order: it joins the cart in time order, before the cream.
+        Tracking.send(shop.ingestKey(), "track", Map.of("userId", "u-1", "event", "Product Added", "timestamp", "2026-11-20T11:30:00Z",
+                "properties", Map.of("product_id", "toner", "price", 1500))).statusCode(200);
+        JsonArray rebuilt = (JsonArray) db.one("SELECT cart FROM profiles WHERE workspace_id = $1", workspace).getValue("cart");
+        assertEquals(List.of("toner", "cream"), rebuilt.stream().map(line -> ((JsonObject) line).getString("productId")).toList());
+        assertEquals(0, new BigDecimal("6700").compareTo(db.one("SELECT cart_value FROM profiles WHERE workspace_id = $1", workspace)
+                .getBigDecimal("cart_value")));
     }
 
     @Test
