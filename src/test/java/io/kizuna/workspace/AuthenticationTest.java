@@ -63,6 +63,7 @@ class AuthenticationTest {
     @Test
     void a_disabled_workspace_refuses_its_keys_until_enabled() {
         Tenant shop = Tenant.create("disable");
+        Api.withKey(shop.readKey()).get("/v1/workspace").then().statusCode(200); // now remembered by the key cache
         Api.asOperator().post("/v1/admin/workspaces/" + shop.workspaceId() + "/disable")
                 .then().statusCode(200).body("status", equalTo("DISABLED"));
 

@@ -73,7 +73,7 @@ public class IdentityResolver {
                                   FROM unnest($2::text[], $3::text[]) AS k(t, v) ORDER BY 1) locks""")
                             .execute(Tuple.of(workspaceId.toString(), unowned.stream().map(Identity::type).toArray(String[]::new),
                                     unowned.stream().map(Identity::value).toArray(String[]::new)))
-                            .chain(() -> readOwners(connection, workspaceId, unowned, owners));
+                            .chain(() -> readOwnersAndSuppressions(connection, workspaceId, unowned, owners, suppressed));
                 })
                 .chain(() -> {
                     List<UUID> existingIds = owners.values().stream().distinct().sorted().toList();
@@ -119,18 +119,6 @@ public class IdentityResolver {
                         suppressed.add(identity);
                     }
                 }))
-                .replaceWithVoid();
-    }
-
-    /** One primary-key probe per identifier, as above. */
-    private static Uni<Void> readOwners(SqlConnection connection, UUID workspaceId, java.util.Collection<Identity> keys, Map<Identity, UUID> owners) {
-        return connection.preparedQuery("""
-                SELECT i.type, i.value, i.profile_id FROM unnest($2::text[], $3::text[]) AS k(t, v)
-                 CROSS JOIN LATERAL (SELECT type, value, profile_id FROM identities
-                                      WHERE workspace_id = $1 AND type = k.t AND value = k.v OFFSET 0) i""")
-                .execute(Tuple.of(workspaceId, keys.stream().map(Identity::type).toArray(String[]::new),
-                        keys.stream().map(Identity::value).toArray(String[]::new)))
-                .invoke(rows -> rows.forEach(row -> owners.put(new Identity(row.getString("type"), row.getString("value")), row.getUUID("profile_id"))))
                 .replaceWithVoid();
     }
 

@@ -68,10 +68,9 @@ public final class ProfileState {
         firstSeenAt = min(firstSeenAt, at);
         lastSeenAt = max(lastSeenAt, at);
         if (event.channel() != null) {
-            String previous = channelActivity.getString(event.channel());
-            Instant latest = max(instant(previous), at);
-            if (previous == null || !latest.equals(instant(previous))) {
-                channelActivity.put(event.channel(), latest.toString());
+            Instant previous = instant(channelActivity.getString(event.channel()));
+            if (previous == null || at.isAfter(previous)) {
+                channelActivity.put(event.channel(), at.toString());
                 channelsChanged = true;
             }
         }
