@@ -23,11 +23,13 @@ public class WorkspaceService {
     private final IsolatedSessions sessions;
     private final Clock clock;
     private final Authenticator authenticator;
+    private final WorkspaceZones zones;
 
-    public WorkspaceService(IsolatedSessions sessions, Clock clock, Authenticator authenticator) {
+    public WorkspaceService(IsolatedSessions sessions, Clock clock, Authenticator authenticator, WorkspaceZones zones) {
         this.sessions = sessions;
         this.clock = clock;
         this.authenticator = authenticator;
+        this.zones = zones;
     }
 
     public Uni<WorkspaceView> create(CreateWorkspaceRequest request) {
@@ -67,7 +69,7 @@ public class WorkspaceService {
                 workspace.timeZone = request.timeZone();
             }
             workspace.updatedAt = clock.instant();
-        })).map(WorkspaceView::of);
+        })).invoke(() -> zones.forget(id)).map(WorkspaceView::of);
     }
 
     public Uni<WorkspaceView> disable(UUID id) {

@@ -1,6 +1,7 @@
 package io.kizuna.profile.traits;
 
 import java.math.BigDecimal;
+import java.util.List;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,11 @@ public final class Commerce {
     public static final String CHECKOUT_STARTED = "Checkout Started";
     public static final String ORDER_COMPLETED = "Order Completed";
     public static final String ORDER_REFUNDED = "Order Refunded";
+
+    /** The Segment e-commerce spec events commerce teams send most, in funnel order. */
+    public static final List<String> EVENTS = List.of("Products Searched", "Product List Viewed", PRODUCT_VIEWED, PRODUCT_ADDED,
+            PRODUCT_REMOVED, CART_VIEWED, CHECKOUT_STARTED, "Payment Info Entered", ORDER_COMPLETED, "Order Updated", "Order Cancelled",
+            ORDER_REFUNDED, "Coupon Applied", "Product Added to Wishlist", "Product Reviewed");
 
     private Commerce() {
     }

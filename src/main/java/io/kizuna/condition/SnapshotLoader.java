@@ -1,0 +1,132 @@
+package io.kizuna.condition;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.kizuna.common.json.JsonValues;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Loads the snapshots the matcher decides on, for many profiles at once: one statement for the
+ * profiles with their tags, segments, consents and identity types, and one for the events the
+ * conditions mention. Works on a pool or inside the caller's transaction.
+ */
+@ApplicationScoped
+public class SnapshotLoader {
+
+    private static final ObjectMapper EXACT = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+    };
+
+    private static final String PROFILES = """
+            SELECT p.id, p.traits::text AS traits, p.first_seen_at, p.last_seen_at, p.first_order_at, p.last_order_at, p.order_count,
+                   p.lifetime_revenue, p.refunded, p.average_order_value, p.average_order_interval_days, p.cart_value,
+                   jsonb_array_length(p.cart) AS cart_items, p.cart_updated_at, p.rfm_recency, p.rfm_frequency, p.rfm_monetary,
+                   p.created_at, p.channel_activity,
+                   ARRAY(SELECT t.tag FROM profile_tags t WHERE t.workspace_id = p.workspace_id AND t.profile_id = p.id) AS tags,
+                   ARRAY(SELECT s.segment_id FROM segment_members s WHERE s.workspace_id = p.workspace_id AND s.profile_id = p.id) AS segments,
+                   ARRAY(SELECT DISTINCT i.type FROM identities i WHERE i.workspace_id = p.workspace_id AND i.profile_id = p.id) AS identity_types,
+                   (SELECT jsonb_agg(jsonb_build_array(c.channel, c.topic, c.granted)) FROM profile_consents c
+                     WHERE c.workspace_id = p.workspace_id AND c.profile_id = p.id) AS consents
+              FROM profiles p
+             WHERE p.workspace_id = $1 AND p.id = ANY($2)""";
+
+    private static final String EVENTS = """
+            SELECT e.profile_id, e.name, e.occurred_at, e.properties::text AS properties
+              FROM events e
+             WHERE e.workspace_id = $1 AND e.profile_id = ANY($2) AND e.name = ANY($3)
+               AND ($4::timestamptz IS NULL OR e.occurred_at >= $4::timestamptz)""";
+
+    public Uni<Map<UUID, ProfileSnapshot>> load(SqlClient client, UUID workspaceId, List<UUID> profileIds, ConditionRequirements requirements) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        UUID[] ids = profileIds.toArray(UUID[]::new);
+        Uni<Map<UUID, List<ProfileSnapshot.EventRecord>>> events = requirements.needsEvents()
+                ? client.preparedQuery(EVENTS).execute(Tuple.of(workspaceId, ids, requirements.eventNames().toArray(String[]::new),
+                        requirements.eventsSince() == null ? null : OffsetDateTime.ofInstant(requirements.eventsSince(), ZoneOffset.UTC)))
+                        .map(SnapshotLoader::eventsByProfile)
+                : Uni.createFrom().item(Map.of());
+        return events.chain(byProfile -> client.preparedQuery(PROFILES).execute(Tuple.of(workspaceId, ids)).map(rows -> {
+            Map<UUID, ProfileSnapshot> snapshots = new LinkedHashMap<>();
+            for (Row row : rows) {
+                UUID id = row.getUUID("id");
+                snapshots.put(id, snapshot(row, byProfile.getOrDefault(id, List.of())));
+            }
+            return snapshots;
+        }));
+    }
+
+    private static Map<UUID, List<ProfileSnapshot.EventRecord>> eventsByProfile(Iterable<Row> rows) {
+        Map<UUID, List<ProfileSnapshot.EventRecord>> byProfile = new HashMap<>();
+        for (Row row : rows) {
+            byProfile.computeIfAbsent(row.getUUID("profile_id"), id -> new ArrayList<>()).add(new ProfileSnapshot.EventRecord(
+                    row.getString("name"), instant(row, "occurred_at"), exactJson(row.getString("properties"))));
+        }
+        return byProfile;
+    }
+
+    private static ProfileSnapshot snapshot(Row row, List<ProfileSnapshot.EventRecord> events) {
+        Map<String, Instant> channelActivity = new HashMap<>();
+        JsonValues.object(row.getValue("channel_activity")).forEach((channel, at) -> {
+            Instant instant = JsonValues.instant(at);
+            if (instant != null) {
+                channelActivity.put(channel, instant);
+            }
+        });
+        ProfileSnapshot.Computed computed = new ProfileSnapshot.Computed(
+                instant(row, "first_seen_at"), instant(row, "last_seen_at"), instant(row, "first_order_at"), instant(row, "last_order_at"),
+                row.getInteger("order_count"), row.getBigDecimal("lifetime_revenue"), row.getBigDecimal("refunded"),
+                row.getBigDecimal("average_order_value"), row.getDouble("average_order_interval_days"), row.getBigDecimal("cart_value"),
+                row.getInteger("cart_items"), instant(row, "cart_updated_at"), small(row, "rfm_recency"), small(row, "rfm_frequency"),
+                small(row, "rfm_monetary"), instant(row, "created_at"), channelActivity);
+        Map<String, Boolean> consents = new HashMap<>();
+        for (Object consent : JsonValues.array(row.getValue("consents"))) {
+            List<Object> parts = JsonValues.array(consent);
+            consents.put(ProfileSnapshot.consentKey((String) parts.get(0), (String) parts.get(1)), (Boolean) parts.get(2));
+        }
+        return new ProfileSnapshot(row.getUUID("id"), exactJson(row.getString("traits")), computed,
+                Set.of(row.getArrayOfStrings("tags")), Set.of(row.getArrayOfUUIDs("segments")), consents,
+                Set.of(row.getArrayOfStrings("identity_types")), events);
+    }
+
+    /**
+     * jsonb read as text and parsed with decimals kept exact: the client's own decoding turns
+     * 29.990000000000000001 into the double 29.99, and the matcher would then disagree with SQL.
+     */
+    private static Map<String, Object> exactJson(String text) {
+        try {
+            return EXACT.readValue(text, OBJECT);
+        } catch (IOException e) {
+            throw new IllegalStateException("jsonb from PostgreSQL that Jackson cannot read", e);
+        }
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static Integer small(Row row, String column) {
+        Short value = row.getShort(column);
+        return value == null ? null : value.intValue();
+    }
+}
