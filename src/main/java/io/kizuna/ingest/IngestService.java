@@ -23,6 +23,7 @@ import io.kizuna.profile.identity.ConcurrentMergeException;
 import io.kizuna.profile.identity.IdentityClaim;
 import io.kizuna.profile.identity.Resolution;
 import io.kizuna.profile.traits.TraitEvent;
+import io.kizuna.segment.AudienceEngine;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -32,7 +33,8 @@ import io.vertx.pgclient.PgException;
 /**
  * Stores tracked messages exactly once and brings their profiles up to date, in one transaction
  * per group: claim the messageIds, resolve identities to profiles, append the events, move the
- * events of merged profiles, and fold the new events into the profiles' computed traits.
+ * events of merged profiles, fold the new events into the profiles' computed traits, and decide
+ * their rule tags and segments again.
  *
  * <p>Small requests are grouped ("natural batching", as in a database's group commit): while a
  * workspace already has {@link #MAX_IN_FLIGHT} transactions running, further small requests wait
@@ -54,14 +56,17 @@ public class IngestService {
     private final EventStore events;
     private final EventPartitions partitions;
     private final ProfileIngestion profiles;
+    private final AudienceEngine audiences;
     private final Clock clock;
     private final Map<UUID, Lane> lanes = new ConcurrentHashMap<>();
 
-    public IngestService(PgPool pool, EventStore events, EventPartitions partitions, ProfileIngestion profiles, Clock clock) {
+    public IngestService(PgPool pool, EventStore events, EventPartitions partitions, ProfileIngestion profiles, AudienceEngine audiences,
+            Clock clock) {
         this.pool = pool;
         this.events = events;
         this.partitions = partitions;
         this.profiles = profiles;
+        this.audiences = audiences;
         this.clock = clock;
     }
 
@@ -222,6 +227,8 @@ public class IngestService {
                 return events.insert(connection, workspaceId, newEvents)
                         .chain(() -> events.reassign(connection, workspaceId, resolution.mergedInto()))
                         .chain(() -> apply(connection, workspaceId, resolution, byProfile, now))
+                        .chain(changed -> audiences.merged(connection, workspaceId, resolution.mergedInto(), now)
+                                .chain(() -> audiences.evaluate(connection, workspaceId, changed, now)))
                         .replaceWith(new Outcome(stored, suppressed));
             });
         });

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.kizuna.common.error.BadInputException;
 import io.kizuna.profile.computed.ComputedTraitsCalculator;
+import io.kizuna.segment.AudienceEngine;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -21,7 +22,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Sets and removes traits by hand (back office, support tools). A JSON null removes a trait. Each
  * touched trait's time becomes now, so a late event carrying an older value does not bring back
- * what was changed or removed here.
+ * what was changed or removed here. Rule tags and segments follow at once.
  */
 @ApplicationScoped
 public class ProfileTraitService {
@@ -38,11 +39,13 @@ public class ProfileTraitService {
 
     private final PgPool pool;
     private final ProfileStore store;
+    private final AudienceEngine audiences;
     private final Clock clock;
 
-    public ProfileTraitService(PgPool pool, ProfileStore store, Clock clock) {
+    public ProfileTraitService(PgPool pool, ProfileStore store, AudienceEngine audiences, Clock clock) {
         this.pool = pool;
         this.store = store;
+        this.audiences = audiences;
         this.clock = clock;
     }
 
@@ -66,6 +69,7 @@ public class ProfileTraitService {
                                 OffsetDateTime.ofInstant(now, ZoneOffset.UTC))))
                         .map(rows -> rows.iterator().hasNext() ? StoredProfile.from(rows.iterator().next()) : null))
                 .onItem().ifNull().failWith(() -> ProfileStore.notFound(id))
+                .call(updated -> audiences.evaluateNow(workspaceId, List.of(updated.id())))
                 .map(updated -> ProfileView.of(updated, id, ComputedTraitsCalculator.compute(updated, now,
                         ComputedTraitsCalculator.DEFAULT_VIEWED_DAYS)));
     }

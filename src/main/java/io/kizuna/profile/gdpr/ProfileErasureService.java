@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.kizuna.profile.ProfileStore;
 import io.kizuna.profile.identity.IdentityKey;
+import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -29,17 +30,21 @@ public class ProfileErasureService {
             "DELETE FROM events WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[])",
             "DELETE FROM identities WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[])",
             "DELETE FROM profile_merges WHERE workspace_id = $1 AND (survivor_id = ANY($2::uuid[]) OR merged_id = ANY($2::uuid[]))",
+            "DELETE FROM profile_consents WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[])",
             "DELETE FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[])");
 
     private final PgPool pool;
     private final ProfileStore store;
     private final SuppressionService suppressions;
+    private final List<ErasureParticipant> participants;
     private final Clock clock;
 
-    public ProfileErasureService(PgPool pool, ProfileStore store, SuppressionService suppressions, Clock clock) {
+    public ProfileErasureService(PgPool pool, ProfileStore store, SuppressionService suppressions, @All List<ErasureParticipant> participants,
+            Clock clock) {
         this.pool = pool;
         this.store = store;
         this.suppressions = suppressions;
+        this.participants = participants;
         this.clock = clock;
     }
 
@@ -56,6 +61,7 @@ public class ProfileErasureService {
                         }))
                 .chain(profileId -> store.lineage(connection, workspaceId, profileId)
                         .chain(ids -> suppress(connection, workspaceId, profileId, ids, now)
+                                .chain(() -> eraseElsewhere(connection, workspaceId, ids))
                                 .chain(() -> delete(connection, workspaceId, ids)))));
     }
 
@@ -65,6 +71,14 @@ public class ProfileErasureService {
             rows.forEach(row -> identities.add(new IdentityKey(row.getString("type"), row.getString("value"))));
             return suppressions.suppress(connection, workspaceId, profileId, identities, now);
         });
+    }
+
+    private Uni<Void> eraseElsewhere(SqlConnection connection, UUID workspaceId, List<UUID> ids) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (ErasureParticipant participant : participants) {
+            chain = chain.chain(() -> participant.erase(connection, workspaceId, ids));
+        }
+        return chain;
     }
 
     private static Uni<Void> delete(SqlConnection connection, UUID workspaceId, List<UUID> ids) {

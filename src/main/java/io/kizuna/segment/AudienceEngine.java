@@ -1,0 +1,275 @@
+package io.kizuna.segment;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.kizuna.condition.AudiencesChanged;
+import io.kizuna.condition.Condition;
+import io.kizuna.condition.ConditionMatcher;
+import io.kizuna.condition.ConditionRequirements;
+import io.kizuna.condition.ConditionTimeline;
+import io.kizuna.condition.EvaluationContext;
+import io.kizuna.condition.ProfileSnapshot;
+import io.kizuna.condition.SnapshotLoader;
+import io.kizuna.condition.TimeDependence;
+import io.kizuna.tag.RuleTag;
+import io.kizuna.tag.TagChange;
+import io.kizuna.tag.TagMerges;
+import io.kizuna.tag.TagService;
+import io.kizuna.workspace.WorkspaceZones;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Keeps rule tags and segment memberships true in real time. For the profiles a transaction just
+ * changed it loads their snapshots once, decides every rule tag and then every segment in
+ * dependency order with the in-memory matcher (a segment sees the tags decided a moment before),
+ * writes only the differences, and records when each profile's time-relative conditions may next
+ * change ({@link ConditionTimeline}), so {@link WakeupSweep} can flip them when time alone moves.
+ */
+@ApplicationScoped
+public class AudienceEngine {
+
+    private static final Logger LOG = Logger.getLogger(AudienceEngine.class);
+
+    private static final String UPSERT_WAKEUPS = """
+            INSERT INTO profile_wakeups (workspace_id, profile_id, wake_at)
+            SELECT $1, u.id, u.at FROM unnest($2::uuid[], $3::timestamptz[]) AS u(id, at)
+            ON CONFLICT (workspace_id, profile_id) DO UPDATE SET wake_at = least(profile_wakeups.wake_at, EXCLUDED.wake_at)""";
+
+    static final String LOCK_PROFILES = """
+            SELECT id FROM profiles WHERE workspace_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE""";
+
+    private static final String PAGE_OF_PROFILES = """
+            SELECT id FROM profiles WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3""";
+    private static final int PLAN_PAGE = 1000;
+
+    private static final String MEMBERSHIPS_OF = """
+            SELECT segment_id, profile_id FROM segment_members WHERE workspace_id = $1 AND profile_id = ANY($2)""";
+
+    /** The rule tags and segments of a workspace, as the engine evaluates them. */
+    record Audiences(List<RuleTag> tags, List<SegmentRule> segments, List<Condition> conditions, List<Condition> timed) {
+
+        static Audiences of(List<RuleTag> tags, List<SegmentRule> segments) {
+            List<Condition> conditions = new ArrayList<>();
+            tags.forEach(tag -> conditions.add(tag.condition()));
+            segments.forEach(segment -> conditions.add(segment.condition()));
+            return new Audiences(tags, segments, conditions, conditions.stream().filter(TimeDependence::dependsOnTime).toList());
+        }
+
+        boolean isEmpty() {
+            return conditions.isEmpty();
+        }
+    }
+
+    private record Cached(Uni<Audiences> audiences, Instant until) {
+    }
+
+    private final PgPool pool;
+    private final TagService tags;
+    private final TagMerges tagMerges;
+    private final SegmentService segments;
+    private final SnapshotLoader snapshots;
+    private final WorkspaceZones zones;
+    private final Clock clock;
+    private final Duration remembered;
+    private final Map<UUID, Cached> cache = new ConcurrentHashMap<>();
+
+    public AudienceEngine(PgPool pool, TagService tags, TagMerges tagMerges, SegmentService segments, SnapshotLoader snapshots, WorkspaceZones zones, Clock clock,
+            @ConfigProperty(name = "kizuna.audiences.definitions-cache", defaultValue = "5s") Duration remembered) {
+        this.pool = pool;
+        this.tags = tags;
+        this.tagMerges = tagMerges;
+        this.segments = segments;
+        this.snapshots = snapshots;
+        this.zones = zones;
+        this.clock = clock;
+        this.remembered = remembered;
+    }
+
+    /**
+     * New or changed definitions: forget the cached ones, and when time-relative conditions are
+     * among them, plan every profile's next wake-up in the background.
+     */
+    void definitionsChanged(@Observes AudiencesChanged changed) {
+        UUID workspaceId = changed.workspaceId();
+        cache.remove(workspaceId);
+        planWakeups(workspaceId).subscribe().with(
+                planned -> LOG.debugf("planned %d wake-ups in workspace %s", planned, workspaceId),
+                failure -> LOG.warnf(failure, "planning wake-ups in workspace %s failed", workspaceId));
+    }
+
+    /**
+     * Plans the next time-relative change of every profile of the workspace, a page at a time.
+     * Wake-ups only ever move earlier here; the sweep sets the exact next one after each wake.
+     */
+    public Uni<Integer> planWakeups(UUID workspaceId) {
+        return audiences(workspaceId).chain(audiences -> audiences.timed().isEmpty() ? Uni.createFrom().item(0)
+                : zones.zone(workspaceId).chain(zone -> planFrom(workspaceId, audiences, zone, null, 0)));
+    }
+
+    private Uni<Integer> planFrom(UUID workspaceId, Audiences audiences, java.time.ZoneId zone, UUID after, int planned) {
+        return pool.preparedQuery(PAGE_OF_PROFILES).execute(Tuple.of(workspaceId, after, PLAN_PAGE)).chain(rows -> {
+            List<UUID> ids = new ArrayList<>();
+            rows.forEach(row -> ids.add(row.getUUID("id")));
+            if (ids.isEmpty()) {
+                return Uni.createFrom().item(planned);
+            }
+            EvaluationContext context = new EvaluationContext(workspaceId, clock.instant(), zone);
+            ConditionRequirements requirements = ConditionRequirements.of(audiences.timed(), context);
+            Uni<Void> page = snapshots.load(pool, workspaceId, ids, requirements).chain(loaded -> {
+                List<UUID> wakeIds = new ArrayList<>();
+                List<OffsetDateTime> wakeAts = new ArrayList<>();
+                for (ProfileSnapshot profile : loaded.values()) {
+                    Instant wake = ConditionTimeline.nextChange(audiences.timed(), profile, context);
+                    if (wake != null) {
+                        wakeIds.add(profile.id());
+                        wakeAts.add(wake.atOffset(ZoneOffset.UTC));
+                    }
+                }
+                return writeWakeups(pool, workspaceId, wakeIds, wakeAts);
+            });
+            UUID last = ids.get(ids.size() - 1);
+            return page.chain(() -> ids.size() < PLAN_PAGE ? Uni.createFrom().item(planned + ids.size())
+                    : planFrom(workspaceId, audiences, zone, last, planned + ids.size()));
+        });
+    }
+
+    private static Uni<Void> writeWakeups(SqlClient client, UUID workspaceId, List<UUID> ids, List<OffsetDateTime> ats) {
+        return ids.isEmpty() ? Uni.createFrom().voidItem()
+                : client.preparedQuery(UPSERT_WAKEUPS).execute(Tuple.of(workspaceId, ids.toArray(UUID[]::new), ats.toArray(OffsetDateTime[]::new)))
+                        .replaceWithVoid();
+    }
+
+    /** The workspace's rule tags and segments, remembered briefly; a change on this instance is seen at once. */
+    Uni<Audiences> audiences(UUID workspaceId) {
+        Instant now = clock.instant();
+        Cached cached = cache.get(workspaceId);
+        if (cached != null && now.isBefore(cached.until())) {
+            return cached.audiences();
+        }
+        Uni<Audiences> loading = tags.ruleTags(pool, workspaceId)
+                .chain(ruleTags -> segments.segmentRules(pool, workspaceId).map(rules -> Audiences.of(ruleTags, rules)))
+                .memoize().indefinitely();
+        cache.put(workspaceId, new Cached(loading, now.plus(remembered)));
+        return loading.onFailure().invoke(() -> cache.remove(workspaceId));
+    }
+
+    /**
+     * Re-decides every rule tag and segment for the profiles, inside the caller's transaction, and
+     * writes what changed. Profiles that no longer exist (merged away) are skipped.
+     */
+    public Uni<Void> evaluate(SqlClient client, UUID workspaceId, Collection<UUID> profileIds, Instant now) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return audiences(workspaceId).chain(audiences -> audiences.isEmpty() ? Uni.createFrom().voidItem()
+                : zones.zone(workspaceId).chain(zone -> {
+                    EvaluationContext context = new EvaluationContext(workspaceId, now, zone);
+                    ConditionRequirements requirements = ConditionRequirements.of(audiences.conditions(), context);
+                    return snapshots.load(client, workspaceId, List.copyOf(profileIds), requirements)
+                            .chain(loaded -> decideAndWrite(client, workspaceId, audiences, loaded.values(), context));
+                }));
+    }
+
+    private Uni<Void> decideAndWrite(SqlClient client, UUID workspaceId, Audiences audiences, Collection<ProfileSnapshot> profiles,
+            EvaluationContext context) {
+        List<TagChange> tagChanges = new ArrayList<>();
+        List<MembershipChange> membershipChanges = new ArrayList<>();
+        List<UUID> wakeIds = new ArrayList<>();
+        List<OffsetDateTime> wakeAts = new ArrayList<>();
+        for (ProfileSnapshot stored : profiles) {
+            Set<String> tagsNow = new HashSet<>(stored.tags());
+            Set<UUID> segmentsNow = new HashSet<>(stored.segments());
+            ProfileSnapshot profile = new ProfileSnapshot(stored.id(), stored.traits(), stored.computed(), tagsNow, segmentsNow,
+                    stored.consents(), stored.identityTypes(), stored.events());
+            for (RuleTag tag : audiences.tags()) {
+                boolean matches = ConditionMatcher.matches(tag.condition(), profile, context);
+                if (matches != tagsNow.contains(tag.name())) {
+                    tagChanges.add(new TagChange(profile.id(), tag.name(), matches));
+                    if (matches) {
+                        tagsNow.add(tag.name());
+                    } else {
+                        tagsNow.remove(tag.name());
+                    }
+                }
+            }
+            for (SegmentRule segment : audiences.segments()) {
+                boolean matches = ConditionMatcher.matches(segment.condition(), profile, context);
+                if (matches != segmentsNow.contains(segment.id())) {
+                    membershipChanges.add(new MembershipChange(segment.id(), profile.id(), matches));
+                    if (matches) {
+                        segmentsNow.add(segment.id());
+                    } else {
+                        segmentsNow.remove(segment.id());
+                    }
+                }
+            }
+            if (!audiences.timed().isEmpty()) {
+                Instant wake = ConditionTimeline.nextChange(audiences.timed(), profile, context);
+                if (wake != null) {
+                    wakeIds.add(profile.id());
+                    wakeAts.add(wake.atOffset(ZoneOffset.UTC));
+                }
+            }
+        }
+        Instant at = context.now();
+        return (tagChanges.isEmpty() ? Uni.createFrom().voidItem() : tags.applyRuleChanges(client, workspaceId, tagChanges, at))
+                .chain(() -> membershipChanges.isEmpty() ? Uni.createFrom().voidItem()
+                        : segments.applyMembershipChanges(client, workspaceId, membershipChanges, at))
+                .chain(() -> writeWakeups(client, workspaceId, wakeIds, wakeAts));
+    }
+
+    /**
+     * Decides the profiles again in a transaction of their own, after a change made outside
+     * ingestion (traits set by hand, consent answers, manual tags). Their rows are locked first so
+     * ingestion of the same profiles waits instead of deciding on an older snapshot.
+     */
+    public Uni<Void> evaluateNow(UUID workspaceId, Collection<UUID> profileIds) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_PROFILES)
+                .execute(Tuple.of(workspaceId, profileIds.toArray(UUID[]::new)))
+                .chain(() -> evaluate(connection, workspaceId, profileIds, clock.instant())));
+    }
+
+    /**
+     * Merged-away profiles leave their segments and hand their tags to the survivor, which is
+     * decided again with the other changed profiles.
+     */
+    public Uni<Void> merged(SqlClient client, UUID workspaceId, Map<UUID, UUID> mergedInto, Instant now) {
+        if (mergedInto.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tagMerges.merged(client, workspaceId, mergedInto, now)
+                .chain(() -> client.preparedQuery(MEMBERSHIPS_OF).execute(Tuple.of(workspaceId, mergedInto.keySet().toArray(UUID[]::new))))
+                .chain(rows -> {
+            List<MembershipChange> exits = new ArrayList<>();
+            for (Row row : rows) {
+                exits.add(new MembershipChange(row.getUUID("segment_id"), row.getUUID("profile_id"), false));
+            }
+            return exits.isEmpty() ? Uni.createFrom().voidItem() : segments.applyMembershipChanges(client, workspaceId, exits, now);
+        });
+    }
+}
