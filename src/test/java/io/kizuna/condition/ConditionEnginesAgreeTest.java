@@ -43,7 +43,7 @@ class ConditionEnginesAgreeTest {
 
     private static final long SEED = Long.getLong("kizuna.conditions.seed", 20_261_123L);
     private static final int ROUNDS = Integer.getInteger("kizuna.conditions.rounds", 16);
-    private static final int CONDITIONS_PER_ROUND = Integer.getInteger("kizuna.conditions.perRound", 250);
+    private static final int CONDITIONS_PER_ROUND = Integer.getInteger("kizuna.conditions.perRound", 160);
     private static final int PROFILES_PER_ROUND = 40;
     /** Distinct minimal disagreements reported in one failure message. */
     private static final int MAX_REPORTS = 8;
@@ -193,7 +193,7 @@ class ConditionEnginesAgreeTest {
             return new Outcome("disagreement", condition, compiled, sql, matcher, snapshots);
         }
         List<Condition> leaves = new ArrayList<>(new LinkedHashSet<>(leaves(condition)));
-        if (leaves.size() == 1 && leaves.get(0).equals(condition)) {
+        if (leaves.isEmpty() || leaves.size() == 1 && leaves.get(0).equals(condition)) {
             return new Outcome(null, condition, compiled, sql, matcher, snapshots);
         }
         List<CompiledCondition> parts = new ArrayList<>();

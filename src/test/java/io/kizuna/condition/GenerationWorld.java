@@ -70,6 +70,10 @@ final class GenerationWorld {
         this.workspaceId = workspaceId;
         ZoneId pickedZone = ZoneId.of(random.pick(ZONES));
         if (round % 4 == 3) {
+            if (random.chance(0.25)) {
+                // Now and then a zone that is a fixed offset (Etc/GMT+5 is UTC-05:00) or off the hour.
+                pickedZone = ZoneId.of(random.pickOf("Etc/GMT+5", "Asia/Kathmandu"));
+            }
             long from = ZonedDateTime.of(2025, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).toEpochSecond();
             long to = ZonedDateTime.of(2028, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).toEpochSecond() - 1;
             this.now = Instant.ofEpochSecond(random.between(from, to));
