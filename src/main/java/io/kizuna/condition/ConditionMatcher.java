@@ -185,6 +185,13 @@ public final class ConditionMatcher {
         };
     }
 
+    /** Days as ISO numbers (Monday = 1) or lower-case English names, as the SQL engine accepts them. */
+    private static boolean containsDay(Value.ListOf list, java.time.DayOfWeek day) {
+        String name = day.name().toLowerCase(java.util.Locale.ROOT);
+        return containsNumber(list, day.getValue())
+                || list.values().stream().anyMatch(item -> item instanceof Value.Text text && text.value().equalsIgnoreCase(name));
+    }
+
     private static boolean containsNumber(Value.ListOf list, int number) {
         return list.values().stream().anyMatch(item -> item instanceof Value.Number n && n.value().compareTo(BigDecimal.valueOf(number)) == 0);
     }
@@ -280,7 +287,7 @@ public final class ConditionMatcher {
             }
             case WITHIN_LAST -> !t.isBefore(((Value.Duration) value).span().before(context.now(), context.zone())) && !t.isAfter(context.now());
             case MORE_THAN_AGO -> t.isBefore(((Value.Duration) value).span().before(context.now(), context.zone()));
-            case DAY_OF_WEEK -> containsNumber((Value.ListOf) value, t.atZone(context.zone()).getDayOfWeek().getValue());
+            case DAY_OF_WEEK -> containsDay((Value.ListOf) value, t.atZone(context.zone()).getDayOfWeek());
             case MONTH -> containsNumber((Value.ListOf) value, t.atZone(context.zone()).getMonthValue());
             default -> throw new IllegalArgumentException(op.json() + " does not apply to timestamps");
         };

@@ -43,6 +43,9 @@ class RealTimeAudiencesTest {
     @Inject
     WakeupSweep sweep;
 
+    @Inject
+    SegmentRecovery recovery;
+
     private Tenant shop;
     private UUID workspace;
 
@@ -166,6 +169,19 @@ class RealTimeAudiencesTest {
 
         withKey(shop.adminKey()).delete("/v1/profiles/" + rie + "/tags/vip").then().statusCode(204);
         assertFalse(isMember(vips, rie), "and out when it is removed");
+    }
+
+    @Test
+    void a_segment_left_building_by_a_stopped_instance_is_computed_again_at_start() {
+        UUID vip = segment("VIP", Map.of("computed", Map.of("field", "lifetime_revenue", "op", "gte", "value", 100000)));
+        track("aya", "Order Completed", Map.of("order_id", "o-1", "total", 150000), NOON_IN_TOKYO);
+        UUID aya = profile("aya");
+        db.rows("UPDATE segments SET status = 'BUILDING' WHERE workspace_id = $1 AND id = $2", workspace, vip);
+        db.rows("DELETE FROM segment_members WHERE workspace_id = $1 AND segment_id = $2", workspace, vip);
+
+        recovery.onStart(null);
+        awaitReady("/v1/segments/" + vip);
+        assertTrue(isMember(vip, aya), "the interrupted computation was done again");
     }
 
     @Test
