@@ -56,6 +56,8 @@ public final class SqlCompiler {
     private final List<Object> params = new ArrayList<>();
     /** The same scalar with the same cast is bound once ($now, the zone, repeated path keys). */
     private final Map<SharedParameter, String> placeholders = new HashMap<>();
+    /** Event name → an instant its last occurrence is known to be at or after (see {@link #withSiblingBounds}). */
+    private Map<String, Instant> sinceBounds = Map.of();
 
     private record SharedParameter(Object value, String type) {
     }
@@ -72,7 +74,13 @@ public final class SqlCompiler {
 
     private String condition(Condition condition) {
         if (condition instanceof Condition.All all) {
-            return junction(all.conditions(), " AND ", "true");
+            Map<String, Instant> outer = sinceBounds;
+            sinceBounds = withSiblingBounds(outer, all.conditions());
+            try {
+                return junction(all.conditions(), " AND ", "true");
+            } finally {
+                sinceBounds = outer;
+            }
         }
         if (condition instanceof Condition.Any any) {
             return junction(any.conditions(), " OR ", "false");
@@ -113,6 +121,36 @@ public final class SqlCompiler {
             return randomBucket(random);
         }
         throw new IllegalArgumentException("unknown condition " + condition);
+    }
+
+    /**
+     * Inside an {@code all} that also requires "E at least once since T", the profile's last E is
+     * at or after T whenever that sibling holds, and when it does not the whole {@code all} is
+     * false anyway. So a "since E" window anywhere below may look for the last E only from T on,
+     * which lets PostgreSQL skip older partitions instead of reading every E of the profile's
+     * history. The answer is unchanged.
+     */
+    private Map<String, Instant> withSiblingBounds(Map<String, Instant> outer, List<Condition> siblings) {
+        Map<String, Instant> bounds = new HashMap<>(outer);
+        for (Condition sibling : siblings) {
+            if (!(sibling instanceof Condition.Event event) || !impliesOccurrence(event.count())) {
+                continue;
+            }
+            Instant from = null;
+            if (event.window() instanceof EventWindow.WithinLast last) {
+                from = last.span().before(context.now(), context.zone());
+            } else if (event.window() instanceof EventWindow.Between between) {
+                from = between.from();
+            }
+            if (from != null) {
+                bounds.merge(event.name(), from, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        return bounds;
+    }
+
+    private static boolean impliesOccurrence(EventCount count) {
+        return (count.op() == CountOp.AT_LEAST || count.op() == CountOp.EXACTLY) && count.times() >= 1;
     }
 
     private String junction(List<Condition> children, String operator, String whenEmpty) {
@@ -412,8 +450,12 @@ public final class SqlCompiler {
             }
         } else if (window instanceof EventWindow.SinceEvent since) {
             from.append(" JOIN (SELECT r.profile_id, max(r.occurred_at) AS since FROM events r WHERE r.workspace_id = $1 AND r.name = ")
-                    .append(param(since.name(), TEXT))
-                    .append(" GROUP BY r.profile_id) s ON s.profile_id = e.profile_id");
+                    .append(param(since.name(), TEXT));
+            Instant bound = sinceBounds.get(since.name());
+            if (bound != null) {
+                from.append(" AND r.occurred_at >= ").append(roundedUpParam(bound));
+            }
+            from.append(" GROUP BY r.profile_id) s ON s.profile_id = e.profile_id");
             tests.add("e.occurred_at > s.since");
         } else if (!(window instanceof EventWindow.Ever) && window != null) {
             throw new IllegalArgumentException("unknown event window " + window);

@@ -58,6 +58,24 @@ class SqlCompilerTest {
             Map.entry("float8[]", Double[].class::isInstance));
 
     @Test
+    void not_ordered_since_the_last_add_looks_for_that_add_only_within_the_sibling_window() {
+        Condition addedThisWeek = new Condition.Event("Product Added", List.of(),
+                new EventWindow.WithinLast(new Span(7, Span.Unit.DAYS)), new EventCount(CountOp.AT_LEAST, 1));
+        Condition notOrderedSince = new Condition.Event("Order Completed", List.of(), new EventWindow.SinceEvent("Product Added"),
+                new EventCount(CountOp.AT_MOST, 0));
+        OffsetDateTime weekAgo = NOW.minusSeconds(7 * 86_400).atOffset(ZoneOffset.UTC);
+
+        CompiledCondition together = SqlCompiler.compile(new Condition.All(List.of(addedThisWeek, notOrderedSince)), TOKYO);
+        assertTrue(together.sql().contains("r.occurred_at >= $"), together.sql());
+        assertTrue(together.params().contains(weekAgo), "the reference search starts at the sibling's window");
+
+        CompiledCondition alone = SqlCompiler.compile(notOrderedSince, TOKYO);
+        assertFalse(alone.sql().contains("r.occurred_at >="), "without the sibling the whole history counts");
+        CompiledCondition eitherOr = SqlCompiler.compile(new Condition.Any(List.of(addedThisWeek, notOrderedSince)), TOKYO);
+        assertFalse(eitherOr.sql().contains("r.occurred_at >="), "under any the sibling may be false while the since leaf decides");
+    }
+
+    @Test
     void values_never_appear_in_the_sql_text_only_in_the_parameters() {
         List<String> markers = new ArrayList<>();
         List<Condition> leaves = new ArrayList<>();
