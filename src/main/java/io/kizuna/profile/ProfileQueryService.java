@@ -91,9 +91,7 @@ public class ProfileQueryService {
             List<ProfileEdge> edges = ProfileNode.of(page.items()).stream()
                     .map(node -> new ProfileEdge(Cursors.encode(node.stored().id()), node))
                     .toList();
-            String start = edges.isEmpty() ? null : edges.get(0).cursor();
-            String end = edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor();
-            return new ProfileConnection(edges, new PageInfo(page.more(), after != null && !after.isBlank(), start, end));
+            return new ProfileConnection(edges, PageInfo.of(edges.stream().map(ProfileEdge::cursor).toList(), page.more(), after));
         });
     }
 

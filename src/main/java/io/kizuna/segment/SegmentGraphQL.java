@@ -108,7 +108,7 @@ public class SegmentGraphQL {
                     List<SegmentEdge> edges = page.items().stream()
                             .map(stored -> new SegmentEdge(Cursors.encode(stored.id()), SegmentNode.of(stored)))
                             .toList();
-                    return new SegmentConnection(edges, pageInfo(edges.stream().map(SegmentEdge::cursor).toList(), page, after));
+                    return new SegmentConnection(edges, PageInfo.of(edges.stream().map(SegmentEdge::cursor).toList(), page.nextCursor() != null, after));
                 }));
     }
 
@@ -141,9 +141,7 @@ public class SegmentGraphQL {
                         UUID id = profile.stored().id();
                         edges.add(new SegmentMemberEdge(Cursors.encode(id), profile, slice.enteredAt().get(id)));
                     }
-                    String start = edges.isEmpty() ? null : edges.get(0).cursor();
-                    String end = edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor();
-                    return new SegmentMemberConnection(edges, new PageInfo(slice.more(), after != null && !after.isBlank(), start, end));
+                    return new SegmentMemberConnection(edges, PageInfo.of(edges.stream().map(SegmentMemberEdge::cursor).toList(), slice.more(), after));
                 }));
     }
 
@@ -199,10 +197,5 @@ public class SegmentGraphQL {
         } catch (IllegalArgumentException e) {
             throw SegmentService.notFound(id);
         }
-    }
-
-    private static PageInfo pageInfo(List<String> cursors, Page<?> page, String after) {
-        return new PageInfo(page.nextCursor() != null, after != null && !after.isBlank(),
-                cursors.isEmpty() ? null : cursors.get(0), cursors.isEmpty() ? null : cursors.get(cursors.size() - 1));
     }
 }

@@ -107,9 +107,7 @@ public class TagGraphQL {
         return GraphQLErrors.guard(caller.workspaceWith(Scope.READ).chain(workspaceId -> tags.list(workspaceId, after, first))
                 .map(page -> {
                     List<TagEdge> edges = page.items().stream().map(view -> new TagEdge(TagService.cursor(view.name()), TagNode.of(view))).toList();
-                    String start = edges.isEmpty() ? null : edges.get(0).cursor();
-                    String end = edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor();
-                    return new TagConnection(edges, new PageInfo(page.nextCursor() != null, after != null && !after.isBlank(), start, end));
+                    return new TagConnection(edges, PageInfo.of(edges.stream().map(TagEdge::cursor).toList(), page.nextCursor() != null, after));
                 }));
     }
 

@@ -76,9 +76,7 @@ public class ProfileEventService {
         List<EventEdge> edges = (more ? events.subList(0, query.limit()) : events).stream()
                 .map(event -> new EventEdge(event.cursor().encode(), event))
                 .toList();
-        String start = edges.isEmpty() ? null : edges.get(0).cursor();
-        String end = edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor();
-        return new EventConnection(edges, new PageInfo(more, query.after() != null, start, end));
+        return new EventConnection(edges, PageInfo.of(edges.stream().map(EventEdge::cursor).toList(), more, query.after() == null ? null : query.after().encode()));
     }
 
     /** Up to limit + 1 newest events per profile, so callers can tell whether more follow. */
