@@ -20,7 +20,6 @@ import io.kizuna.common.error.BadInputException;
 import io.kizuna.common.error.GraphQLErrors;
 import io.kizuna.common.json.JsonValues;
 import io.kizuna.common.paging.Cursors;
-import io.kizuna.common.paging.Page;
 import io.kizuna.common.paging.PageInfo;
 import io.kizuna.profile.ProfileNode;
 import io.kizuna.workspace.auth.CallerContext;
