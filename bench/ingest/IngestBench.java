@@ -855,6 +855,7 @@ public class IngestBench {
                     clients, batchSize, stats.resends);
             Map<String, Long> dbBefore = dbStats(admin);
             Map<String, long[]> tablesBefore = tableStats(admin);
+            boolean statements = resetStatementStats(admin);
             PhaseResult kizuna;
             try (WaitSampler waits = new WaitSampler(jdbc, "PostgreSQL JDBC%"); Analyzer analyzer = new Analyzer(jdbc, analyzeEvery)) {
                 kizuna = kizunaPhase(generator(prefix, profiles, seed, resendRate), writeKey, false, profiles);
@@ -864,6 +865,9 @@ public class IngestBench {
             }
             printDbStats("kizuna", dbBefore, dbStats(admin), kizuna.messages, kizuna.requests);
             printTableStats("kizuna", tablesBefore, tableStats(admin), kizuna.messages);
+            if (statements) {
+                printStatementStats(admin, "kizuna", kizuna.messages, config.integer("statements-top", 12));
+            }
 
             // 5. checks
             say("-- checks");
@@ -1101,7 +1105,7 @@ public class IngestBench {
                     long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(everySeconds);
                     while (running) {
                         if (System.nanoTime() >= next) {
-                            statement.execute("ANALYZE identities, profiles, event_dedupe, events");
+                            statement.execute("ANALYZE identities, profiles, message_claims, events");
                             runs.incrementAndGet();
                             next = System.nanoTime() + TimeUnit.SECONDS.toNanos(everySeconds);
                         }
@@ -1156,14 +1160,43 @@ public class IngestBench {
         });
     }
 
+    /** Resets pg_stat_statements when the server preloads it; false when it is not available. */
+    static boolean resetStatementStats(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            statement.execute("SELECT pg_stat_statements_reset()");
+            return true;
+        } catch (SQLException e) {
+            say("   (pg_stat_statements is not available, so no per-statement figures: %s)", e.getMessage());
+            return false;
+        }
+    }
+
+    /** The statements of this database that took the most server time since the reset, per 1,000 events. */
+    static void printStatementStats(Connection connection, String label, long events, int top) throws SQLException {
+        say("   %s statements by server time (per 1k events: ms executing, calls, blocks read outside shared_buffers, WAL kB):", label);
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("""
+                SELECT total_exec_time, calls, shared_blks_read, wal_bytes, regexp_replace(query, '\\s+', ' ', 'g') AS query
+                  FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+                 WHERE d.datname = current_database() ORDER BY total_exec_time DESC LIMIT """ + " " + top)) {
+            double per = 1000.0 / Math.max(1, events);
+            while (rows.next()) {
+                String query = rows.getString("query");
+                say("     %7.1f ms %7.1f calls %7.1f blks %7.1f kB  %s", rows.getDouble(1) * per, rows.getLong(2) * per, rows.getLong(3) * per,
+                        rows.getDouble(4) * per / 1024, query.length() > 90 ? query.substring(0, 90) : query);
+            }
+        }
+    }
+
     /** pg_stat_database counters for this database, to diff around a phase. */
     static Map<String, Long> dbStats(Connection connection) throws SQLException, InterruptedException {
         Thread.sleep(1_200); // backends report their counters to the statistics system about once a second
         Map<String, Long> stats = new LinkedHashMap<>();
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("""
                 SELECT xact_commit, xact_rollback, deadlocks, tup_inserted, tup_updated, tup_deleted, tup_fetched, tup_returned,
-                       blks_read, blks_hit, temp_bytes
-                  FROM pg_stat_database WHERE datname = current_database()""")) {
+                       blks_read, blks_hit, temp_bytes, w.wal_records, w.wal_fpi, w.wal_bytes::bigint AS wal_bytes,
+                       b.checkpoints_timed + b.checkpoints_req AS checkpoints, b.buffers_backend
+                  FROM pg_stat_database, pg_stat_wal w, pg_stat_bgwriter b WHERE datname = current_database()""")) {
             rows.next();
             for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
                 stats.put(rows.getMetaData().getColumnName(i), rows.getLong(i));
@@ -1184,6 +1217,11 @@ public class IngestBench {
                 (after.get("tup_inserted") - before.get("tup_inserted")) / (double) events,
                 (after.get("tup_updated") - before.get("tup_updated")) / (double) events,
                 (after.get("tup_fetched") - before.get("tup_fetched")) / (double) events);
+        say("   %s per event (whole server): %.1f WAL bytes, %.3f full-page images, %.2f blocks read outside shared_buffers; %d checkpoints",
+                label, (after.get("wal_bytes") - before.get("wal_bytes")) / (double) events,
+                (after.get("wal_fpi") - before.get("wal_fpi")) / (double) events,
+                (after.get("blks_read") - before.get("blks_read")) / (double) events,
+                after.get("checkpoints") - before.get("checkpoints"));
     }
 
     // ---- phases -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #   KIZUNA_JFR=1        record a JFR profile of Kizuna (bench/ingest/results/kizuna-<time>.jfr)
 #   KIZUNA_DB_POOL_SIZE Kizuna's reactive pool size (Kizuna's default 20)
 #   KIZUNA_REBUILD=1    rebuild the jar first
+#   KIZUNA_BENCH_CLUSTER=tuned  run on a throw-away cluster with production settings (bench/lib/kizuna.sh)
 #   BENCH_HEAP          heap for the bench JVM (default 3g; with the full size the batches are streamed instead of held in memory)
 set -uo pipefail
 
@@ -28,9 +29,10 @@ BASE="http://127.0.0.1:$PORT"
 STAMP="$(date +%Y%m%d-%H%M%S)"
 OUT="$HERE/results"
 mkdir -p "$OUT"
-trap 'stop_kizuna' EXIT
+trap 'stop_kizuna; stop_bench_cluster' EXIT
 
 build_jar_if_missing || exit 1
+start_bench_cluster || exit 1
 
 PGJAR=$(ls "$REPO"/target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar 2>/dev/null | head -n1)
 if [[ -z "$PGJAR" ]]; then

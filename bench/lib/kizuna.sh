@@ -6,6 +6,9 @@
 #   REPO            repository root (set by the caller)
 #   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
 #   KIZUNA_JAVA_OPTS  extra JVM options for Kizuna (e.g. -XX:StartFlightRecording=...)
+#   KIZUNA_BENCH_CLUSTER=tuned  run on a throw-away PostgreSQL cluster with the usual production
+#                   settings (shared_buffers 25 % of RAM, larger WAL, lz4 WAL compression) instead of
+#                   the machine's server; see start_bench_cluster
 
 : "${PGHOST:=127.0.0.1}"
 : "${PGPORT:=5432}"
@@ -13,6 +16,7 @@
 export PGHOST PGPORT PGUSER
 
 KIZUNA_PID=""
+BENCH_CLUSTER_DIR=""
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -39,7 +43,7 @@ start_kizuna() {
   createdb "$db"
   log "starting Kizuna on 127.0.0.1:$port, database $db (log: $logfile)"
   # shellcheck disable=SC2086
-  KIZUNA_DB_HOST=127.0.0.1 KIZUNA_DB_NAME="$db" KIZUNA_DB_CREATE=true KIZUNA_ADMIN_TOKEN="$token" \
+  KIZUNA_DB_HOST="$PGHOST" KIZUNA_DB_PORT="$PGPORT" KIZUNA_DB_NAME="$db" KIZUNA_DB_CREATE=true KIZUNA_ADMIN_TOKEN="$token" \
     KIZUNA_HTTP_PORT="$port" KIZUNA_LOG_JSON=false KIZUNA_LOG_LEVEL="${KIZUNA_LOG_LEVEL:-INFO}" \
     java ${KIZUNA_JAVA_OPTS:-} -jar "$REPO/target/quarkus-app/quarkus-run.jar" >"$logfile" 2>&1 &
   KIZUNA_PID=$!
@@ -65,6 +69,7 @@ stop_kizuna() {
   fi
   wait "$KIZUNA_PID" 2>/dev/null
   KIZUNA_PID=""
+BENCH_CLUSTER_DIR=""
 }
 
 # create_workspace <base-url> <operator-token> <name> -> prints the workspace id
@@ -81,4 +86,57 @@ create_key() {
   body=$(curl -sS -X POST "$base/v1/admin/workspaces/$ws/keys" -H "Authorization: Bearer $token" \
     -H 'Content-Type: application/json' -d "{\"name\": \"bench $scope\", \"scopes\": [\"$scope\"]}")
   jq -er '.key' <<<"$body" || { log "could not create a $scope key: $body"; return 1; }
+}
+
+# start_bench_cluster: with KIZUNA_BENCH_CLUSTER=tuned, creates a throw-away PostgreSQL cluster
+# in a temporary directory and points PGHOST/PGPORT at it (port KIZUNA_BENCH_PG_PORT, default
+# 15433). Its settings are the ones a DBA applies to any production server: shared_buffers 25 %
+# of RAM, effective_cache_size 75 %, max_wal_size 8 GB with 15-minute checkpoints, lz4 WAL
+# compression, autovacuum on. Durability is unchanged (fsync and synchronous_commit on). Kizuna
+# and the baseline both run on it, so their ratio stays a like-for-like comparison.
+# Without the variable it does nothing and the machine's server is used as it is.
+start_bench_cluster() {
+  [[ "${KIZUNA_BENCH_CLUSTER:-machine}" == "tuned" ]] || return 0
+  local bin mem_kb port
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  [[ -x "$bin/initdb" ]] || { log "no PostgreSQL server binaries under /usr/lib/postgresql"; return 1; }
+  mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
+  port="${KIZUNA_BENCH_PG_PORT:-15433}"
+  BENCH_CLUSTER_DIR=$(mktemp -d /tmp/kizuna-bench-pg.XXXXXX)
+  local as=()
+  if [[ $(id -u) -eq 0 ]]; then chown postgres "$BENCH_CLUSTER_DIR"; as=(runuser -u postgres --); fi
+  "${as[@]}" "$bin/initdb" -D "$BENCH_CLUSTER_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null \
+    || { log "initdb failed"; return 1; }
+  cat >>"$BENCH_CLUSTER_DIR/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$BENCH_CLUSTER_DIR'
+max_connections = 100
+shared_buffers = $((mem_kb / 4 / 1024))MB
+effective_cache_size = $((mem_kb * 3 / 4 / 1024))MB
+maintenance_work_mem = 512MB
+max_wal_size = 8GB
+min_wal_size = 1GB
+checkpoint_timeout = 15min
+checkpoint_completion_target = 0.9
+wal_compression = lz4
+shared_preload_libraries = 'pg_stat_statements'
+CONF
+  "${as[@]}" "$bin/pg_ctl" -D "$BENCH_CLUSTER_DIR/data" -l "$BENCH_CLUSTER_DIR/server.log" -w start >/dev/null \
+    || { log "the throw-away cluster did not start: $(tail -n 5 "$BENCH_CLUSTER_DIR/server.log")"; return 1; }
+  export PGHOST=127.0.0.1 PGPORT="$port"
+  psql -q -d postgres -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
+  log "throw-away tuned cluster on 127.0.0.1:$port (shared_buffers $((mem_kb / 4 / 1024)) MB, max_wal_size 8 GB, wal_compression lz4)"
+}
+
+# Immediate shutdown: the cluster is deleted right after, so a shutdown checkpoint of gigabytes of
+# dirty buffers would be wasted time (and can outlast pg_ctl's wait).
+stop_bench_cluster() {
+  [[ -n "$BENCH_CLUSTER_DIR" ]] || return 0
+  local bin as=()
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  [[ $(id -u) -eq 0 ]] && as=(runuser -u postgres --)
+  "${as[@]}" "$bin/pg_ctl" -D "$BENCH_CLUSTER_DIR/data" -m immediate -w stop >/dev/null 2>&1
+  rm -rf "$BENCH_CLUSTER_DIR"
+  BENCH_CLUSTER_DIR=""
 }

@@ -1,9 +1,14 @@
 package io.kizuna.ingest;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,22 +32,46 @@ public class EventStore {
     }
 
     /**
-     * Claims the messageIds; returns those that were not stored before. They are inserted in
+     * Claims the messageIds; returns those that were not stored before. The keys are inserted in
      * sorted order so that two batches resending overlapping messages lock them in the same order.
      */
-    public Uni<List<String>> claimMessageIds(SqlConnection connection, UUID workspaceId, List<String> messageIds, Instant receivedAt) {
+    public Uni<List<String>> claimMessageIds(SqlConnection connection, UUID workspaceId, List<String> messageIds) {
+        Map<UUID, String> byKey = new HashMap<>(messageIds.size() * 2);
+        for (String messageId : messageIds) {
+            byKey.put(claimKey(workspaceId, messageId), messageId);
+        }
         return connection.preparedQuery("""
-                INSERT INTO event_dedupe (workspace_id, message_id, received_at)
-                SELECT $1, m, $3 FROM unnest($2::text[]) AS m ORDER BY m
-                ON CONFLICT (workspace_id, message_id) DO NOTHING
-                RETURNING message_id""")
-                .execute(Tuple.of(workspaceId, messageIds.toArray(String[]::new), receivedAt.atOffset(ZoneOffset.UTC)))
+                INSERT INTO message_claims (key)
+                SELECT k FROM unnest($1::uuid[]) AS k ORDER BY k
+                ON CONFLICT (key) DO NOTHING
+                RETURNING key""")
+                .execute(Tuple.of(byKey.keySet().toArray(UUID[]::new)))
                 .map(rows -> {
                     List<String> fresh = new ArrayList<>();
-                    rows.forEach(row -> fresh.add(row.getString("message_id")));
+                    rows.forEach(row -> fresh.add(byKey.get(row.getUUID("key"))));
                     return fresh;
                 });
     }
+
+    /**
+     * The claim key of a message: the MD5 of {@code "<workspace id>:<messageId>"} as a UUID, the
+     * same value as {@code md5(workspace_id::text || ':' || message_id)::uuid} in SQL.
+     */
+    static UUID claimKey(UUID workspaceId, String messageId) {
+        MessageDigest md5 = MD5.get();
+        md5.reset();
+        byte[] digest = md5.digest((workspaceId + ":" + messageId).getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buffer = ByteBuffer.wrap(digest);
+        return new UUID(buffer.getLong(), buffer.getLong());
+    }
+
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no MD5", e);
+        }
+    });
 
     /** Appends the events with one multi-row statement: one round trip and one plan, whatever the batch size. */
     public Uni<Void> insert(SqlConnection connection, UUID workspaceId, List<NewEvent> events) {

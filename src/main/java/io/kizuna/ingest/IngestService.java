@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,6 +42,10 @@ import io.vertx.pgclient.PgException;
  * and then go together in the next transaction. Nothing waits when there is spare capacity, and
  * every request is answered only after the transaction holding its messages has committed. A
  * group that fails is retried request by request, so one bad request never fails another.
+ *
+ * <p>A resend of a message that another transaction of this instance is storing at that moment
+ * is set aside until that transaction ends ({@link InFlightMessages}), instead of blocking on
+ * its unique key inside PostgreSQL.
  */
 @ApplicationScoped
 public class IngestService {
@@ -59,6 +64,7 @@ public class IngestService {
     private final AudienceEngine audiences;
     private final Clock clock;
     private final Map<UUID, Lane> lanes = new ConcurrentHashMap<>();
+    private final InFlightMessages inFlight = new InFlightMessages();
 
     public IngestService(PgPool pool, EventStore events, EventPartitions partitions, ProfileIngestion profiles, AudienceEngine audiences,
             Clock clock) {
@@ -155,14 +161,45 @@ public class IngestService {
                 }
             }
         }
+        return storeMessages(workspaceId, List.copyOf(unique.values()), receivedAt).map(outcome -> answers(group, outcome));
+    }
+
+    /**
+     * Stores the messages no other transaction of this instance is storing right now; those that
+     * another one is storing are decided once it has ended (see {@link InFlightMessages}).
+     */
+    private Uni<Outcome> storeMessages(UUID workspaceId, List<TrackingMessage> messages, Map<String, Instant> receivedAt) {
+        InFlightMessages.Split split = inFlight.claim(workspaceId, messages.stream().map(TrackingMessage::messageId).toList());
+        Set<String> owned = new HashSet<>(split.owned());
+        List<TrackingMessage> mine = messages.stream().filter(message -> owned.contains(message.messageId())).toList();
+        Uni<Outcome> stored = mine.isEmpty() ? Uni.createFrom().item(Outcome.NONE)
+                : storeInTransaction(workspaceId, mine, receivedAt);
+        stored = stored.onItemOrFailure().invoke((outcome, failure) -> inFlight.release(workspaceId, split, failure == null));
+        if (split.waiting().isEmpty()) {
+            return stored;
+        }
+        List<TrackingMessage> parked = messages.stream().filter(message -> split.waiting().containsKey(message.messageId())).toList();
+        return stored.chain(outcome -> afterTheirOwners(workspaceId, parked, split.waiting(), receivedAt).map(outcome::plus));
+    }
+
+    /** Messages whose owner committed are duplicates; those whose owner failed are stored now. */
+    private Uni<Outcome> afterTheirOwners(UUID workspaceId, List<TrackingMessage> parked, Map<String, InFlightMessages.Owner> owners,
+            Map<String, Instant> receivedAt) {
+        CompletableFuture<?>[] ends = owners.values().stream().distinct().map(InFlightMessages.Owner::ended).toArray(CompletableFuture[]::new);
+        return Uni.createFrom().completionStage(CompletableFuture.allOf(ends)).chain(() -> {
+            List<TrackingMessage> again = parked.stream()
+                    .filter(message -> !owners.get(message.messageId()).ended().join())
+                    .toList();
+            return again.isEmpty() ? Uni.createFrom().item(Outcome.NONE) : storeMessages(workspaceId, again, receivedAt);
+        });
+    }
+
+    private Uni<Outcome> storeInTransaction(UUID workspaceId, List<TrackingMessage> candidates, Map<String, Instant> receivedAt) {
         Set<YearMonth> months = new HashSet<>();
-        unique.values().forEach(message -> months.add(YearMonth.from(message.timestamp().atOffset(ZoneOffset.UTC))));
-        List<TrackingMessage> candidates = List.copyOf(unique.values());
-        Instant claimedAt = group.get(0).receivedAt();
+        candidates.forEach(message -> months.add(YearMonth.from(message.timestamp().atOffset(ZoneOffset.UTC))));
         return partitions.ensure(months)
-                .chain(() -> pool.withTransaction(connection -> store(connection, workspaceId, candidates, receivedAt, claimedAt)))
-                .onFailure(IngestService::retryable).retry().atMost(ATTEMPTS - 1)
-                .map(outcome -> answers(group, outcome));
+                .chain(() -> pool.withTransaction(connection -> store(connection, workspaceId, candidates, receivedAt)))
+                .onFailure(IngestService::retryable).retry().atMost(ATTEMPTS - 1);
     }
 
     private static List<TrackingResponse> answers(List<Request> group, Outcome outcome) {
@@ -191,17 +228,28 @@ public class IngestService {
 
     /** The messageIds stored now and those dropped as suppressed; every other candidate was a duplicate. */
     private record Outcome(Set<String> stored, Set<String> suppressed) {
+        static final Outcome NONE = new Outcome(Set.of(), Set.of());
+
+        Outcome plus(Outcome other) {
+            if (other.stored.isEmpty() && other.suppressed.isEmpty()) {
+                return this;
+            }
+            Set<String> allStored = new HashSet<>(stored);
+            allStored.addAll(other.stored);
+            Set<String> allSuppressed = new HashSet<>(suppressed);
+            allSuppressed.addAll(other.suppressed);
+            return new Outcome(allStored, allSuppressed);
+        }
     }
 
-    private Uni<Outcome> store(SqlConnection connection, UUID workspaceId, List<TrackingMessage> candidates, Map<String, Instant> receivedAt,
-            Instant claimedAt) {
+    private Uni<Outcome> store(SqlConnection connection, UUID workspaceId, List<TrackingMessage> candidates, Map<String, Instant> receivedAt) {
         Instant now = clock.instant();
         List<String> ids = candidates.stream().map(TrackingMessage::messageId).toList();
-        return events.claimMessageIds(connection, workspaceId, ids, claimedAt).chain(claimed -> {
+        return events.claimMessageIds(connection, workspaceId, ids).chain(claimed -> {
             Set<String> fresh = new HashSet<>(claimed);
             List<TrackingMessage> toStore = candidates.stream().filter(message -> fresh.contains(message.messageId())).toList();
             if (toStore.isEmpty()) {
-                return Uni.createFrom().item(new Outcome(Set.of(), Set.of()));
+                return Uni.createFrom().item(Outcome.NONE);
             }
             List<IdentityClaim> claims = toStore.stream()
                     .map(message -> new IdentityClaim(message.identities(), "alias".equals(message.type()) ? message.previousId() : null))
