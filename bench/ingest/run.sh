@@ -30,6 +30,7 @@ STAMP="$(date +%Y%m%d-%H%M%S)"
 OUT="$HERE/results"
 mkdir -p "$OUT"
 trap 'stop_kizuna; stop_bench_cluster' EXIT
+trap 'exit 143' TERM INT
 
 build_jar_if_missing || exit 1
 start_bench_cluster || exit 1

@@ -69,7 +69,6 @@ stop_kizuna() {
   fi
   wait "$KIZUNA_PID" 2>/dev/null
   KIZUNA_PID=""
-BENCH_CLUSTER_DIR=""
 }
 
 # create_workspace <base-url> <operator-token> <name> -> prints the workspace id
@@ -94,7 +93,10 @@ create_key() {
 # of RAM, effective_cache_size 75 %, max_wal_size 8 GB with 15-minute checkpoints, lz4 WAL
 # compression, autovacuum on. Durability is unchanged (fsync and synchronous_commit on). Kizuna
 # and the baseline both run on it, so their ratio stays a like-for-like comparison.
-# Without the variable it does nothing and the machine's server is used as it is.
+# KIZUNA_BENCH_PG_CONF adds postgresql.conf lines after these (later lines win), for example
+# $'shared_buffers = 128MB\nmax_wal_size = 1GB' to reproduce a smaller server with
+# pg_stat_statements figures. Without KIZUNA_BENCH_CLUSTER it does nothing and the machine's
+# server is used as it is.
 start_bench_cluster() {
   [[ "${KIZUNA_BENCH_CLUSTER:-machine}" == "tuned" ]] || return 0
   local bin mem_kb port
@@ -121,6 +123,7 @@ checkpoint_timeout = 15min
 checkpoint_completion_target = 0.9
 wal_compression = lz4
 shared_preload_libraries = 'pg_stat_statements'
+${KIZUNA_BENCH_PG_CONF:-}
 CONF
   "${as[@]}" "$bin/pg_ctl" -D "$BENCH_CLUSTER_DIR/data" -l "$BENCH_CLUSTER_DIR/server.log" -w start >/dev/null \
     || { log "the throw-away cluster did not start: $(tail -n 5 "$BENCH_CLUSTER_DIR/server.log")"; return 1; }

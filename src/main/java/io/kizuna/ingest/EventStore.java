@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kizuna.common.time.UtcTimes;
 import io.kizuna.profile.traits.Commerce;
 import io.kizuna.profile.traits.TraitEvent;
 import io.smallrye.mutiny.Uni;
@@ -101,9 +102,9 @@ public class EventStore {
             messageIds[i] = message.messageId();
             types[i] = message.type();
             names[i] = message.name();
-            occurred[i] = message.timestamp().atOffset(ZoneOffset.UTC);
-            received[i] = event.receivedAt().atOffset(ZoneOffset.UTC);
-            sent[i] = message.sentAt() == null ? null : message.sentAt().atOffset(ZoneOffset.UTC);
+            occurred[i] = UtcTimes.utc(message.timestamp());
+            received[i] = UtcTimes.utc(event.receivedAt());
+            sent[i] = UtcTimes.utc(message.sentAt());
             userIds[i] = message.userId();
             anonymousIds[i] = message.anonymousId();
             channels[i] = message.channel();

@@ -3,7 +3,6 @@ package io.kizuna.ingest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kizuna.common.time.UtcTimes;
 import io.kizuna.common.id.Ids;
 import io.kizuna.profile.ProfileIngestion;
 import io.kizuna.profile.identity.ConcurrentMergeException;
@@ -196,7 +196,7 @@ public class IngestService {
 
     private Uni<Outcome> storeInTransaction(UUID workspaceId, List<TrackingMessage> candidates, Map<String, Instant> receivedAt) {
         Set<YearMonth> months = new HashSet<>();
-        candidates.forEach(message -> months.add(YearMonth.from(message.timestamp().atOffset(ZoneOffset.UTC))));
+        candidates.forEach(message -> months.add(YearMonth.from(UtcTimes.utc(message.timestamp()))));
         return partitions.ensure(months)
                 .chain(() -> pool.withTransaction(connection -> store(connection, workspaceId, candidates, receivedAt)))
                 .onFailure(IngestService::retryable).retry().atMost(ATTEMPTS - 1);

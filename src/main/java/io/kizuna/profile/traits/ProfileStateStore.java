@@ -2,7 +2,6 @@ package io.kizuna.profile.traits;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kizuna.common.time.UtcTimes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,8 +41,6 @@ public class ProfileStateStore {
                    u.purchased_products::jsonb, u.channel_activity::jsonb, u.created_at, $19
               FROM""" + " " + ROWS;
 
-    // "p.id = ANY($2)" makes the profiles side an index lookup of just these rows whatever join the
-    // generic plan picks; without it a hash join may read every profile of the workspace.
     // "p.id = ANY($2)" makes the profiles side an index lookup of just these rows whatever join the
     // generic plan picks; without it a hash join may read every profile of the workspace. A null
     // JSON column means "unchanged": the stored value stays without being parsed and written again.
@@ -162,7 +160,7 @@ public class ProfileStateStore {
     }
 
     static OffsetDateTime time(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+        return UtcTimes.utc(instant);
     }
 
     static Instant instant(OffsetDateTime time) {
