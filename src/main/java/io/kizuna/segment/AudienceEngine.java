@@ -29,6 +29,7 @@ import io.kizuna.condition.EvaluationContext;
 import io.kizuna.condition.ProfileSnapshot;
 import io.kizuna.condition.SnapshotLoader;
 import io.kizuna.condition.TimeDependence;
+import io.kizuna.profile.ProfileLocks;
 import io.kizuna.tag.RuleTag;
 import io.kizuna.tag.TagChange;
 import io.kizuna.tag.TagMerges;
@@ -57,8 +58,6 @@ public class AudienceEngine {
             SELECT $1, u.id, u.at FROM unnest($2::uuid[], $3::timestamptz[]) AS u(id, at)
             ON CONFLICT (workspace_id, profile_id) DO UPDATE SET wake_at = least(profile_wakeups.wake_at, EXCLUDED.wake_at)""";
 
-    static final String LOCK_PROFILES = """
-            SELECT id FROM profiles WHERE workspace_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE""";
 
     private static final String PAGE_OF_PROFILES = """
             SELECT id FROM profiles WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3""";
@@ -249,8 +248,8 @@ public class AudienceEngine {
         if (profileIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_PROFILES)
-                .execute(Tuple.of(workspaceId, profileIds.toArray(UUID[]::new)))
+        return pool.withTransaction(connection -> connection.preparedQuery(ProfileLocks.LOCK_IDS)
+                .execute(Tuple.of(workspaceId, ProfileLocks.inLockOrder(profileIds)))
                 .chain(() -> evaluate(connection, workspaceId, profileIds, clock.instant())));
     }
 

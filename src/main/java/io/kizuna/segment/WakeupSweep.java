@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.kizuna.profile.ProfileLocks;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -84,7 +85,7 @@ public class WakeupSweep {
     }
 
     private Uni<Void> decide(SqlConnection connection, UUID workspaceId, List<UUID> profileIds, Instant now) {
-        return connection.preparedQuery(AudienceEngine.LOCK_PROFILES).execute(Tuple.of(workspaceId, profileIds.toArray(UUID[]::new)))
+        return connection.preparedQuery(ProfileLocks.LOCK_IDS).execute(Tuple.of(workspaceId, ProfileLocks.inLockOrder(profileIds)))
                 .chain(() -> engine.evaluate(connection, workspaceId, profileIds, now));
     }
 

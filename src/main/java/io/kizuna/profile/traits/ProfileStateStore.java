@@ -10,6 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.kizuna.common.time.UtcTimes;
+import io.kizuna.profile.ProfileLocks;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -58,16 +59,18 @@ public class ProfileStateStore {
 
              WHERE p.workspace_id = $1 AND p.id = ANY($2) AND p.id = u.id""";
 
+    private static final String LOCK_AND_LOAD = ProfileLocks.lockSelecting(COLUMNS);
+
     /**
-     * Locks the profiles (in id order, so two batches never deadlock) and loads them. A profile
+     * Locks the profiles (in id order, so two batches never deadlock; see {@link ProfileLocks}) and loads them. A profile
      * missing from the answer was merged away by a concurrent batch.
      */
     public Uni<Map<UUID, ProfileState>> lockAndLoad(SqlConnection connection, UUID workspaceId, List<UUID> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(new HashMap<>());
         }
-        return connection.preparedQuery("SELECT " + COLUMNS + " FROM profiles WHERE workspace_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE")
-                .execute(Tuple.of(workspaceId, ids.toArray(UUID[]::new)))
+        return connection.preparedQuery(LOCK_AND_LOAD)
+                .execute(Tuple.of(workspaceId, ProfileLocks.inLockOrder(ids)))
                 .map(rows -> {
                     Map<UUID, ProfileState> states = new HashMap<>();
                     for (Row row : rows) {
