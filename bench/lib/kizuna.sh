@@ -129,7 +129,8 @@ CONF
     || { log "the throw-away cluster did not start: $(tail -n 5 "$BENCH_CLUSTER_DIR/server.log")"; return 1; }
   export PGHOST=127.0.0.1 PGPORT="$port"
   psql -q -d postgres -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
-  log "throw-away tuned cluster on 127.0.0.1:$port (shared_buffers $((mem_kb / 4 / 1024)) MB, max_wal_size 8 GB, wal_compression lz4)"
+  log "throw-away cluster on 127.0.0.1:$port: $(psql -d postgres -Atc "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name)
+      FROM pg_settings WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'autovacuum', 'effective_cache_size')")"
 }
 
 # Immediate shutdown: the cluster is deleted right after, so a shutdown checkpoint of gigabytes of
