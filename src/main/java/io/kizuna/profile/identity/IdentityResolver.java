@@ -155,7 +155,12 @@ public class IdentityResolver {
         return List.copyOf(needed);
     }
 
-    /** Counts, per profile, the identities of the types the rules limit; unlimited types never need counting. */
+    /**
+     * Counts, per profile, the identities of the types the rules limit; unlimited types never need
+     * counting. One probe of (workspace, profile, type) per profile: written as
+     * {@code profile_id = ANY(..) AND type = ANY(..)}, a plan may walk the primary key by type
+     * and read every identity of that type in the workspace.
+     */
     private static Uni<Map<UUID, Map<String, Integer>>> countIdentities(SqlConnection connection, UUID workspaceId, List<UUID> profileIds,
             IdentityRules rules) {
         Map<UUID, Map<String, Integer>> counts = new HashMap<>();
@@ -163,8 +168,11 @@ public class IdentityResolver {
             return Uni.createFrom().item(counts);
         }
         return connection.preparedQuery("""
-                SELECT profile_id, type, count(*)::int AS n FROM identities
-                 WHERE workspace_id = $1 AND profile_id = ANY($2) AND type = ANY($3) GROUP BY 1, 2""")
+                SELECT k.id AS profile_id, i.type, count(*)::int AS n
+                  FROM unnest($2::uuid[]) AS k(id)
+                  JOIN LATERAL (SELECT type FROM identities
+                                 WHERE workspace_id = $1 AND profile_id = k.id AND type = ANY($3) OFFSET 0) i ON true
+                 GROUP BY 1, 2""")
                 .execute(Tuple.of(workspaceId, profileIds.toArray(UUID[]::new), rules.maxPerProfile().keySet().toArray(String[]::new)))
                 .map(rows -> {
                     for (Row row : rows) {
