@@ -28,6 +28,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class EventStore {
 
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no MD5", e);
+        }
+    });
+
     /** A message ready to store, with the profile it belongs to. */
     public record NewEvent(UUID id, UUID profileId, TrackingMessage message, Instant receivedAt) {
     }
@@ -65,14 +73,6 @@ public class EventStore {
         ByteBuffer buffer = ByteBuffer.wrap(digest);
         return new UUID(buffer.getLong(), buffer.getLong());
     }
-
-    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no MD5", e);
-        }
-    });
 
     /** Appends the events with one multi-row statement: one round trip and one plan, whatever the batch size. */
     public Uni<Void> insert(SqlConnection connection, UUID workspaceId, List<NewEvent> events) {

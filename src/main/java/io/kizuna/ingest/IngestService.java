@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.kizuna.common.time.UtcTimes;
 import io.kizuna.common.id.Ids;
+import io.kizuna.common.time.UtcTimes;
 import io.kizuna.profile.ProfileIngestion;
 import io.kizuna.profile.identity.ConcurrentMergeException;
 import io.kizuna.profile.identity.IdentityClaim;
