@@ -12,6 +12,7 @@ import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kizuna.profile.identity.ConcurrentMergeException;
 import io.kizuna.profile.identity.IdentityClaim;
 import io.kizuna.profile.identity.IdentityResolver;
 import io.kizuna.profile.identity.IdentityRules;
@@ -52,7 +53,23 @@ public class ProfileIngestion {
      */
     public Uni<Set<UUID>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, List<TraitEvent>> eventsByProfile,
             BiFunction<UUID, Instant, Uni<List<TraitEvent>>> cartEvents, Instant now) {
-        Map<UUID, ProfileState> profiles = new HashMap<>(resolution.existing());
+        return existing(connection, workspaceId, resolution)
+                .chain(existing -> fold(connection, workspaceId, resolution, existing, eventsByProfile, cartEvents, now));
+    }
+
+    /** The resolution's existing profiles, locked and loaded now if the resolver left that for later. */
+    private Uni<Map<UUID, ProfileState>> existing(SqlConnection connection, UUID workspaceId, Resolution resolution) {
+        if (resolution.unlocked().isEmpty()) {
+            return Uni.createFrom().item(resolution.existing());
+        }
+        return states.lockAndLoad(connection, workspaceId, resolution.unlocked()).chain(loaded -> loaded.size() == resolution.unlocked().size()
+                ? Uni.createFrom().item(loaded)
+                : Uni.createFrom().failure(new ConcurrentMergeException()));
+    }
+
+    private Uni<Set<UUID>> fold(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, ProfileState> existing,
+            Map<UUID, List<TraitEvent>> eventsByProfile, BiFunction<UUID, Instant, Uni<List<TraitEvent>>> cartEvents, Instant now) {
+        Map<UUID, ProfileState> profiles = new HashMap<>(existing);
         List<ProfileState> created = new ArrayList<>();
         for (UUID id : resolution.created()) {
             if (!resolution.mergedInto().containsKey(id)) {

@@ -34,7 +34,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * the same new identifier take turns and never both create a profile for it; then their owners
  * are read again;</li>
  * <li>row locks on the owning profiles; if one is gone, a concurrent merge removed it and the
- * whole batch is retried;</li>
+ * whole batch is retried. When no claim merges profiles or attaches a new identity to one (the
+ * steady state), the locks are left to the caller, who takes them after writing the events;</li>
  * <li>an in-memory pass over the messages in order, then batched writes of new identities, moved
  * identities and merge records.</li>
  * </ol>
@@ -77,16 +78,25 @@ public class IdentityResolver {
                 })
                 .chain(() -> {
                     List<UUID> existingIds = owners.values().stream().distinct().sorted().toList();
+                    List<UUID> needingCounts = profilesNeedingCounts(claims, owners);
+                    if (needingCounts.isEmpty()) {
+                        // Every claim is all-new or wholly owned by one profile: nothing merges or attaches,
+                        // so the owners' rows can be locked later, after the events are written.
+                        Pass pass = new Pass(owners, suppressed, new HashMap<>(), rules, now);
+                        List<UUID> profileIds = pass.run(claims);
+                        return pass.write(connection, workspaceId, now)
+                                .replaceWith(() -> Resolution.toLockLater(profileIds, pass.created, existingIds));
+                    }
                     return states.lockAndLoad(connection, workspaceId, existingIds).chain(existing -> {
                         if (existing.size() != existingIds.size()) {
                             return Uni.createFrom().failure(new ConcurrentMergeException());
                         }
-                        return countIdentities(connection, workspaceId, profilesNeedingCounts(claims, owners), rules)
+                        return countIdentities(connection, workspaceId, needingCounts, rules)
                                 .chain(counts -> {
                                     Pass pass = new Pass(owners, suppressed, counts, rules, now);
                                     List<UUID> profileIds = pass.run(claims);
                                     return pass.write(connection, workspaceId, now)
-                                            .replaceWith(() -> new Resolution(profileIds, pass.finalMerges(), pass.created, existing));
+                                            .replaceWith(() -> Resolution.locked(profileIds, pass.finalMerges(), pass.created, existing));
                                 });
                     });
                 });

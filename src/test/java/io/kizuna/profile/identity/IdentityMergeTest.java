@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import jakarta.inject.Inject;
 
@@ -138,6 +142,43 @@ class IdentityMergeTest {
         Api.withKey(other.adminKey()).body(Map.of("mergeOn", List.of("user_id"), "maxPerProfile", Map.of()))
                 .put("/v1/identity-rules").then().statusCode(200);
         Api.withKey(shop.readKey()).get("/v1/identity-rules").then().body("mergeOn.size()", equalTo(6));
+    }
+
+    @Test
+    void events_streaming_to_both_profiles_while_they_merge_all_land_on_the_survivor() throws Exception {
+        Tracking.send(shop.ingestKey(), "identify", Map.of("anonymousId", "pos-77", "traits", Map.of("phone", "090-5555-0101"))).statusCode(200);
+        Tracking.send(shop.ingestKey(), "identify", Map.of("userId", "web-77", "traits", Map.of("email", "mika@example.jp"))).statusCode(200);
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                int n = i;
+                Map<String, Object> who = n % 2 == 0 ? Map.of("anonymousId", "pos-77") : Map.of("userId", "web-77");
+                calls.add(CompletableFuture.runAsync(() -> Tracking.send(shop.ingestKey(), "batch", Map.of("batch", List.of(
+                        order(who, "o-" + n + "-a"), order(who, "o-" + n + "-b")))).statusCode(200), senders));
+                if (n == 20) {
+                    calls.add(CompletableFuture.runAsync(() -> Tracking.send(shop.ingestKey(), "identify", Map.of("userId", "web-77",
+                            "traits", Map.of("phone", "+81 90 5555 0101"))).statusCode(200), senders));
+                }
+            }
+            for (CompletableFuture<?> call : calls) {
+                call.get();
+            }
+        } finally {
+            senders.shutdown();
+        }
+        assertEquals(1L, profiles());
+        Row survivor = db.one("SELECT id, order_count FROM profiles WHERE workspace_id = $1", workspace);
+        assertEquals(80, survivor.getInteger("order_count"), "every order folded into the survivor exactly once");
+        assertEquals(83L, db.count("SELECT count(*) FROM events WHERE workspace_id = $1 AND profile_id = $2", workspace, survivor.getUUID("id")),
+                "no event was left on the profile merged away");
+        assertEquals(83L, db.count("SELECT count(*) FROM events WHERE workspace_id = $1", workspace));
+    }
+
+    private static Map<String, Object> order(Map<String, Object> who, String orderId) {
+        Map<String, Object> message = new java.util.HashMap<>(who);
+        message.putAll(Map.of("type", "track", "event", "Order Completed", "properties", Map.of("order_id", orderId, "total", 1000)));
+        return message;
     }
 
     private long profiles() {
