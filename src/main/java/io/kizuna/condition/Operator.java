@@ -2,7 +2,12 @@ package io.kizuna.condition;
 
 import java.util.Locale;
 
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.Enum;
+
 /** The comparison operators of the condition language, named in JSON in snake case. */
+@Enum("ConditionOperator")
+@Description("A comparison operator; in the JSON form it is written in lower case (GTE is \"gte\")")
 public enum Operator {
     EQUALS, NOT_EQUALS,
     GT, GTE, LT, LTE, BETWEEN,

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
 import io.kizuna.common.error.BadInputException;
+import io.kizuna.condition.ConditionInput;
 import io.kizuna.common.error.GraphQLErrors;
 import io.kizuna.common.json.JsonValues;
 import io.kizuna.common.paging.Cursors;
@@ -26,8 +27,6 @@ import io.kizuna.workspace.auth.CallerContext;
 import io.kizuna.workspace.auth.Scope;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 
 /**
  * Segments over GraphQL: read with the read scope, changed with admin. Every resolver uses the
@@ -86,7 +85,8 @@ public class SegmentGraphQL {
     public record SegmentInput(
             @Description("1 to 200 characters; required on create") String name,
             @Description("Free text; an empty string clears it") String description,
-            @Description("The conditions in JSON form, as text, for example {\"tag\": \"vip\"}; required on create") String conditions) {
+            @Description("The conditions in JSON form, as text, for example {\"tag\": \"vip\"}; on create, this or condition is required") String conditions,
+            @Description("The conditions, typed; the alternative to conditions") ConditionInput condition) {
     }
 
     private final SegmentService segments;
@@ -179,14 +179,7 @@ public class SegmentGraphQL {
     }
 
     private static SegmentRequest request(SegmentInput input) {
-        Object conditions = null;
-        if (input.conditions() != null) {
-            try {
-                conditions = Json.decodeValue(input.conditions());
-            } catch (DecodeException e) {
-                throw new BadInputException("conditions", "is not valid JSON text");
-            }
-        }
+        Object conditions = ConditionInput.jsonOf(input.condition(), input.conditions());
         return new SegmentRequest(input.name(), input.description(), conditions);
     }
 

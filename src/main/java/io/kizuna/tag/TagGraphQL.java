@@ -16,6 +16,7 @@ import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
 import io.kizuna.common.error.BadInputException;
+import io.kizuna.condition.ConditionInput;
 import io.kizuna.common.error.GraphQLErrors;
 import io.kizuna.common.json.JsonValues;
 import io.kizuna.common.paging.PageInfo;
@@ -25,8 +26,6 @@ import io.kizuna.workspace.auth.CallerContext;
 import io.kizuna.workspace.auth.Scope;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 
 /**
  * Tags over GraphQL: read with the read scope, changed with admin. Every resolver uses the
@@ -88,7 +87,8 @@ public class TagGraphQL {
             @Description("MANUAL or RULE; default RULE when conditions are given, else MANUAL") String kind,
             @Description("Free text; an empty string clears it") String description,
             @Description("Rule tags: the conditions in JSON form, as text, for example {\"computed\": {\"field\": \"order_count\", \"op\": \"gte\", \"value\": 3}}")
-            String conditions) {
+            String conditions,
+            @Description("Rule tags: the conditions, typed; the alternative to conditions") ConditionInput condition) {
     }
 
     private final TagService tags;
@@ -167,14 +167,7 @@ public class TagGraphQL {
     }
 
     private static TagRequest request(TagInput input) {
-        Object conditions = null;
-        if (input.conditions() != null) {
-            try {
-                conditions = Json.decodeValue(input.conditions());
-            } catch (DecodeException e) {
-                throw new BadInputException("conditions", "is not valid JSON text");
-            }
-        }
+        Object conditions = ConditionInput.jsonOf(input.condition(), input.conditions());
         return new TagRequest(input.name(), input.kind(), input.description(), conditions);
     }
 

@@ -4,6 +4,7 @@ import static io.kizuna.segment.Shop.genderIs;
 import static io.kizuna.support.Api.graphql;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
@@ -129,5 +130,51 @@ class SegmentGraphQLTest {
                 .then().statusCode(200).body("errors", nullValue()).body("data.deleteSegment", equalTo(men));
         graphql(shop.tenant.readKey(), "{ segments { edges { node { id } } } }").post("/graphql")
                 .then().statusCode(200).body("data.segments.edges.node.id", equalTo(List.of(women)));
+    }
+
+    @Test
+    void a_segment_can_be_created_from_typed_conditions_and_previewed_before_saving() {
+        String typed = "{ all: [ { trait: { path: \"gender\", op: EQUALS, value: { string: \"female\" } } },"
+                + " { not: { tag: \"staff\" } }, { computed: { field: \"order_count\", op: GTE, value: { number: 0 } } } ] }";
+        graphql(shop.tenant.readKey(), "{ conditionPreview(condition: " + typed + ", limit: 2) { count members { id } conditions } }")
+                .post("/graphql").then().statusCode(200)
+                .body("errors", nullValue())
+                .body("data.conditionPreview.count", equalTo(3))
+                .body("data.conditionPreview.members", hasSize(2));
+
+        JsonPath created = graphql(shop.tenant.adminKey(),
+                "mutation { createSegment(input: { name: \"Women, not staff\", condition: " + typed + " }) { id conditions } }")
+                .post("/graphql").then().statusCode(200)
+                .body("errors", nullValue())
+                .extract().jsonPath();
+        assertEquals(Map.of("all", List.of(
+                        Map.of("trait", Map.of("path", "gender", "op", "equals", "value", "female")),
+                        Map.of("not", Map.of("tag", "staff")),
+                        Map.of("computed", Map.of("field", "order_count", "op", "gte", "value", 0)))),
+                io.vertx.core.json.Json.decodeValue(created.getString("data.createSegment.conditions"), Map.class),
+                "the typed input is stored in the same canonical JSON form as the text input");
+        String segment = created.getString("data.createSegment.id");
+        shop.ready(segment, 1);
+        graphql(shop.tenant.readKey(), "{ segment(id: \"" + segment + "\") { count } }").post("/graphql")
+                .then().statusCode(200).body("data.segment.count", equalTo(3));
+    }
+
+    @Test
+    void typed_conditions_are_checked_and_errors_name_the_node() {
+        String twoKinds = "mutation { createSegment(input: { name: \"Bad\", condition: { all: [ { tag: \"vip\" }, { tag: \"a\", reachable: \"email\" } ] } }) { id } }";
+        graphql(shop.tenant.adminKey(), twoKinds).post("/graphql").then().statusCode(200)
+                .body("errors[0].extensions.code", equalTo("BAD_USER_INPUT"))
+                .body("errors[0].message", containsString("condition.all[1]"))
+                .body("errors[0].message", containsString("got tag, reachable"));
+
+        String wrongType = "{ conditionPreview(condition: { computed: { field: \"order_count\", op: GT, value: { string: \"many\" } } }) { count } }";
+        graphql(shop.tenant.readKey(), wrongType).post("/graphql").then().statusCode(200)
+                .body("errors[0].extensions.code", equalTo("BAD_USER_INPUT"))
+                .body("errors[0].message", containsString("condition.computed.value"));
+
+        String both = "{ conditionPreview(condition: { tag: \"vip\" }, conditions: \"{}\") { count } }";
+        graphql(shop.tenant.readKey(), both).post("/graphql").then().statusCode(200)
+                .body("errors[0].extensions.code", equalTo("BAD_USER_INPUT"))
+                .body("errors[0].message", containsString("not both"));
     }
 }

@@ -78,6 +78,12 @@ class TagGraphQLTest {
 
         graphql(shop.adminKey(), "mutation { addTags(profileId: \"" + taro + "\", names: [\"gold\"]) { name } }")
                 .post("/graphql").then().statusCode(200).body("errors[0].extensions.code", equalTo("CONFLICT"));
+        // A rule given typed is stored in the same canonical JSON form (platinum: nobody here, so hanako keeps one tag).
+        graphql(shop.adminKey(), "mutation { createTag(input: {name: \"gold typed\", condition: "
+                + "{ trait: { path: \"plan\", op: EQUALS, value: { string: \"platinum\" } } }}) { name kind conditions } }")
+                .post("/graphql").then().statusCode(200).body("errors", nullValue())
+                .body("data.createTag.kind", equalTo("RULE"))
+                .body("data.createTag.conditions", jsonEquals(Map.of("trait", Map.of("path", "plan", "op", "equals", "value", "platinum"))));
         graphql(shop.adminKey(), "mutation { createTag(input: {name: \"broken\", conditions: \"{not json\"}) { name } }")
                 .post("/graphql").then().statusCode(200).body("errors[0].extensions.code", equalTo("BAD_USER_INPUT"));
         graphql(shop.adminKey(), "mutation { createTag(input: {name: \"seg\", conditions: \"{\\\"segment\\\": \\\"" + java.util.UUID.randomUUID() + "\\\"}\"}) { name } }")
@@ -90,5 +96,20 @@ class TagGraphQLTest {
                 .body("data.profile.tags", hasSize(1))
                 .body("data.profile.tags[0].name", equalTo("gold"))
                 .body("data.profile.tags[0].source", equalTo("RULE"));
+    }
+
+    /** Matches JSON text equal to the expected value, whatever its key order. */
+    private static org.hamcrest.Matcher<String> jsonEquals(Object expected) {
+        return new org.hamcrest.TypeSafeMatcher<>() {
+            @Override
+            protected boolean matchesSafely(String text) {
+                return expected.equals(io.vertx.core.json.Json.decodeValue(text, Map.class));
+            }
+
+            @Override
+            public void describeTo(org.hamcrest.Description description) {
+                description.appendText("JSON text equal to ").appendValue(expected);
+            }
+        };
     }
 }
