@@ -154,9 +154,10 @@ public class SegmentResource {
     @Path("/{id}/changes")
     @RequiresScope(Scope.READ)
     @Operation(summary = "Read the segment's membership changes (ENTERED, EXITED) in log order",
-            description = "Pass the answer's 'next' as 'after' to read on; journeys and webhooks follow segments this way.")
+            description = "Pass the answer's 'next' as 'after' to read on; journeys and webhooks follow segments this way. A change "
+                    + "appears once every transaction older than it has ended, so following 'next' never skips one that commits late.")
     public Uni<SegmentView.Changes> changes(@PathParam("id") UUID id,
-            @Parameter(description = "Only changes with a seq above this (default 0)") @QueryParam("after") Long after,
+            @Parameter(description = "The 'next' of a previous answer; 0 or absent reads from the beginning") @QueryParam("after") String after,
             @Parameter(description = "Changes per answer, 1 to 500 (default 50)") @QueryParam("limit") Integer limit) {
         return caller.workspaceWith(Scope.READ).chain(workspaceId -> segments.changes(workspaceId, id, after, limit));
     }

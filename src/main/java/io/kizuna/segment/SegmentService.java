@@ -337,24 +337,51 @@ public class SegmentService {
                 }));
     }
 
-    /** The segment's ENTERED/EXITED log after {@code after} (a seq), in log order. */
-    public Uni<SegmentView.Changes> changes(UUID workspaceId, UUID id, Long after, Integer limit) {
-        long from = after == null ? 0 : after;
-        if (from < 0) {
-            return Uni.createFrom().failure(new BadInputException("after", "must be a seq from a previous answer, 0 or more"));
-        }
+    /**
+     * The segment's ENTERED/EXITED log after the cursor {@code after}, in log order. Only changes
+     * of transactions older than every transaction still running are answered, so a change that
+     * commits late is never behind a cursor already handed out (see V8__audience_changes_cursor.sql).
+     */
+    public Uni<SegmentView.Changes> changes(UUID workspaceId, UUID id, String after, Integer limit) {
+        ChangeCursor from = ChangeCursor.parse(after);
         int size = Cursors.limit(limit, "limit");
         return exists(workspaceId, id).chain(() -> pool.preparedQuery("""
-                SELECT seq, profile_id, change, at FROM audience_changes
-                 WHERE workspace_id = $1 AND kind = 'SEGMENT' AND audience = $2 AND seq > $3
-                 ORDER BY seq LIMIT $4""")
-                .execute(Tuple.of(workspaceId, id.toString(), from, size))
+                SELECT seq, tx::text AS tx, profile_id, change, at FROM audience_changes
+                 WHERE workspace_id = $1 AND kind = 'SEGMENT' AND audience = $2
+                   AND (tx, seq) > ($3::text::xid8, $4::bigint)
+                   AND tx < pg_snapshot_xmin(pg_current_snapshot())
+                 ORDER BY tx, seq LIMIT $5""")
+                .execute(Tuple.of(workspaceId, id.toString(), from.tx(), from.seq(), size))
                 .map(rows -> {
                     List<SegmentView.Change> items = new ArrayList<>();
-                    rows.forEach(row -> items.add(new SegmentView.Change(row.getLong("seq"), row.getUUID("profile_id"),
-                            row.getString("change"), row.getOffsetDateTime("at").toInstant())));
-                    return new SegmentView.Changes(items, items.isEmpty() ? from : items.get(items.size() - 1).seq());
+                    ChangeCursor last = from;
+                    for (Row row : rows) {
+                        items.add(new SegmentView.Change(row.getLong("seq"), row.getUUID("profile_id"),
+                                row.getString("change"), row.getOffsetDateTime("at").toInstant()));
+                        last = new ChangeCursor(row.getString("tx"), row.getLong("seq"));
+                    }
+                    return new SegmentView.Changes(items, last.text());
                 }));
+    }
+
+    /** A position in the change log: transaction id, then seq. "0" (or nothing) is the beginning. */
+    record ChangeCursor(String tx, long seq) {
+        private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile("([0-9]{1,20})-([0-9]{1,19})");
+
+        static ChangeCursor parse(String text) {
+            if (text == null || text.isEmpty() || text.equals("0")) {
+                return new ChangeCursor("0", 0);
+            }
+            java.util.regex.Matcher matcher = FORM.matcher(text);
+            if (!matcher.matches()) {
+                throw new BadInputException("after", "must be the 'next' of a previous answer, or 0 to start from the beginning");
+            }
+            return new ChangeCursor(matcher.group(1), Long.parseLong(matcher.group(2)));
+        }
+
+        String text() {
+            return tx.equals("0") && seq == 0 ? "0" : tx + "-" + seq;
+        }
     }
 
     /** A profile's current segments and every stay, newest first; a merged-away id answers for its survivor. */

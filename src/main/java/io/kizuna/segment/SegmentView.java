@@ -38,14 +38,14 @@ public record SegmentView(
 
     @Schema(name = "SegmentChange", description = "A profile entering or leaving the segment")
     @RegisterForReflection
-    public record Change(@Schema(description = "Position in the change log; pass the last one seen as 'after'") long seq,
+    public record Change(@Schema(description = "The change's number in the log, unique; read on with the answer's 'next', not with this") long seq,
             UUID profileId, @Schema(description = "ENTERED or EXITED") String change, Instant at) {
     }
 
     @Schema(name = "SegmentChanges", description = "Membership changes in log order")
     @RegisterForReflection
     public record Changes(List<Change> items,
-            @Schema(description = "Pass as 'after' to read on; the same value as given when nothing new arrived") long next) {
+            @Schema(description = "Pass as 'after' to read on; the same value as given when nothing new arrived") String next) {
     }
 
     @Schema(name = "SegmentMembership", description = "A profile's stay in a segment; exitedAt is absent while it lasts")

@@ -4,6 +4,7 @@ import static io.kizuna.segment.Shop.cityIs;
 import static io.kizuna.segment.Shop.genderIs;
 import static io.kizuna.segment.Shop.inSegment;
 import static io.kizuna.support.Api.withKey;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -38,6 +39,9 @@ class SegmentLifecycleTest {
 
     @Inject
     Db db;
+
+    @Inject
+    io.vertx.mutiny.pgclient.PgPool pool;
 
     private Shop shop;
     private String hanako;
@@ -92,9 +96,9 @@ class SegmentLifecycleTest {
     void changing_the_conditions_moves_members_in_and_out_with_history_and_change_events() {
         String women = shop.segment("Women", genderIs("female"));
         shop.ready(women, 1);
-        long seen = withKey(shop.tenant.readKey()).get("/v1/segments/" + women + "/changes").then().statusCode(200)
+        String seen = withKey(shop.tenant.readKey()).get("/v1/segments/" + women + "/changes").then().statusCode(200)
                 .body("items.profileId", containsInAnyOrder(hanako, yoko))
-                .extract().jsonPath().getLong("next");
+                .extract().jsonPath().getString("next");
 
         clock.set(LATER);
         withKey(shop.tenant.adminKey()).body(Map.of("conditions", cityIs("東京")))
@@ -131,6 +135,38 @@ class SegmentLifecycleTest {
         long audienceChanges = db.count("SELECT count(*) FROM audience_changes WHERE workspace_id = $1 AND audience = $2",
                 UUID.fromString(shop.tenant.workspaceId()), women);
         assertEquals(4, audienceChanges, "2 entered, then 1 exited and 1 entered");
+    }
+
+    @Test
+    void a_change_that_commits_late_is_not_skipped_by_a_reader_that_moved_on() {
+        String women = shop.segment("Women", genderIs("female"));
+        shop.ready(women, 1);
+        String start = withKey(shop.tenant.readKey()).get("/v1/segments/" + women + "/changes").then().statusCode(200)
+                .body("items", hasSize(2)).extract().path("next");
+        String workspace = shop.tenant.workspaceId();
+        String log = "INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at) VALUES ($1, 'SEGMENT', $2, $3, $4, now())";
+
+        // One writer logs a change (the lower seq) and is still busy; another logs one after it and commits first.
+        io.vertx.mutiny.sqlclient.SqlConnection slow = pool.getConnection().await().indefinitely();
+        try {
+            io.vertx.mutiny.sqlclient.Transaction slowTransaction = slow.begin().await().indefinitely();
+            slow.preparedQuery(log).execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(workspace), women, UUID.fromString(yoko), "EXITED"))
+                    .await().indefinitely();
+            db.rows(log, UUID.fromString(workspace), women, UUID.fromString(taro), "ENTERED");
+
+            // The reader sees neither yet: answering the later one would move its cursor past the earlier one.
+            withKey(shop.tenant.readKey()).queryParam("after", start).get("/v1/segments/" + women + "/changes").then().statusCode(200)
+                    .body("items", hasSize(0)).body("next", equalTo(start));
+
+            slowTransaction.commit().await().indefinitely();
+        } finally {
+            slow.close().await().indefinitely();
+        }
+        withKey(shop.tenant.readKey()).queryParam("after", start).get("/v1/segments/" + women + "/changes").then().statusCode(200)
+                .body("items.profileId", contains(yoko, taro))
+                .body("items.change", contains("EXITED", "ENTERED"));
+        withKey(shop.tenant.readKey()).queryParam("after", "6 or so").get("/v1/segments/" + women + "/changes").then().statusCode(400)
+                .body("field", equalTo("after"));
     }
 
     @Test
