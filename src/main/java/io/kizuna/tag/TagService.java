@@ -109,7 +109,7 @@ public class TagService {
             history AS (
                 INSERT INTO tag_history (workspace_id, tag, profile_id, action, source, at)
                 SELECT $1::uuid, $2::text, profile_id, 'ADDED', $5::text, $6::timestamptz FROM added)
-            SELECT (SELECT count(*) FROM targets) AS targets, (SELECT count(*) FROM added) AS changed""";
+            SELECT (SELECT count(*) FROM targets) AS targets, (SELECT array_agg(profile_id) FROM added) AS changed""";
 
     private static final String REMOVE = TARGETS + """
             ,
@@ -120,7 +120,7 @@ public class TagService {
             history AS (
                 INSERT INTO tag_history (workspace_id, tag, profile_id, action, source, at)
                 SELECT $1::uuid, $2::text, profile_id, 'REMOVED', $5::text, $6::timestamptz FROM removed)
-            SELECT (SELECT count(*) FROM targets) AS targets, (SELECT count(*) FROM removed) AS changed""";
+            SELECT (SELECT count(*) FROM targets) AS targets, (SELECT array_agg(profile_id) FROM removed) AS changed""";
 
     /** Every assignment of tag $2 goes: history with source $3, EXITED logged when $5 (a rule tag). */
     private static final String EVERYONE_LOSES = """
@@ -409,7 +409,7 @@ public class TagService {
                 manualTag(connection, workspaceId, tag, true, now)
                         .chain(() -> segmentExists(connection, workspaceId, bulk.segmentId()))
                         .chain(() -> change(connection, workspaceId, tag, true, targets.profileIds(), bulk.segmentId(), bulk.source(), now)))
-                .call(() -> reevaluate(workspaceId, targets.profileIds()))
+                .call(counts -> reevaluate(workspaceId, counts.changedIds()))
                 .map(counts -> new TagView.Assigned(tag, counts.changed(), counts.targets() - counts.changed(), targets.unknown(),
                         targets.unknownProfileIds(), targets.unknownIdentities())));
     }
@@ -422,15 +422,15 @@ public class TagService {
                 manualTag(connection, workspaceId, name, false, now)
                         .chain(() -> segmentExists(connection, workspaceId, bulk.segmentId()))
                         .chain(() -> change(connection, workspaceId, name, false, targets.profileIds(), bulk.segmentId(), bulk.source(), now)))
-                .call(() -> reevaluate(workspaceId, targets.profileIds()))
+                .call(counts -> reevaluate(workspaceId, counts.changedIds()))
                 .map(counts -> new TagView.Unassigned(name, counts.changed(), counts.targets() - counts.changed(), targets.unknown(),
                         targets.unknownProfileIds(), targets.unknownIdentities())));
     }
 
     /**
      * Rule tags and segments that read manual tags follow the change, a page of profiles per
-     * transaction. Tagging a segment's members in bulk does not re-decide them (the ids are not
-     * listed here); they follow on their next change or wake-up.
+     * transaction: every profile whose tags changed, the members of a segment tagged in bulk
+     * included.
      */
     private Uni<Void> reevaluate(UUID workspaceId, List<UUID> profileIds) {
         Uni<Void> chain = Uni.createFrom().voidItem();
@@ -579,7 +579,11 @@ public class TagService {
         }
     }
 
-    private record Counts(int targets, int changed) {
+    /** How many profiles were targeted, and those whose tags actually changed. */
+    private record Counts(int targets, List<UUID> changedIds) {
+        int changed() {
+            return changedIds.size();
+        }
     }
 
     private record Indexed(int index, UUID profileId) {
@@ -777,7 +781,8 @@ public class TagService {
                 .execute(Tuple.from(Arrays.asList(workspaceId, tag, profileIds.toArray(UUID[]::new), segmentId, source, now)))
                 .map(rows -> {
                     Row row = first(rows);
-                    return new Counts((int) row.getLong("targets").longValue(), (int) row.getLong("changed").longValue());
+                    UUID[] changed = row.getArrayOfUUIDs("changed");
+                    return new Counts((int) row.getLong("targets").longValue(), changed == null ? List.of() : Arrays.asList(changed));
                 });
     }
 

@@ -158,13 +158,21 @@ class TagManualTest {
                     workspace, segment, UUID.fromString(member));
         }
 
+        // A rule tag that follows the manual one: it must follow bulk changes at once, segment members included.
+        withKey(shop.adminKey()).body(Map.of("name", "in-campaign", "conditions", Map.of("tag", "gold-campaign")))
+                .post("/v1/tags").then().statusCode(201);
+        Shoppers.ready(shop, "in-campaign", 1);
+
         withKey(shop.adminKey()).body(Map.of("segmentId", segment.toString(), "profileIds", List.of(taro)))
                 .post("/v1/tags/{name}/assign", "gold-campaign")
                 .then().statusCode(200).body("added", equalTo(3)).body("alreadyHad", equalTo(0));
+        withKey(shop.readKey()).get("/v1/tags/{name}/members", "in-campaign").then().statusCode(200)
+                .body("items.profileId", containsInAnyOrder(hanako, yui, taro));
         withKey(shop.adminKey()).body(Map.of("segmentId", segment.toString()))
                 .post("/v1/tags/{name}/unassign", "gold-campaign")
                 .then().statusCode(200).body("removed", equalTo(2));
         withKey(shop.readKey()).get("/v1/tags/{name}/members", "gold-campaign").then().statusCode(200).body("items.profileId", contains(taro));
+        withKey(shop.readKey()).get("/v1/tags/{name}/members", "in-campaign").then().statusCode(200).body("items.profileId", contains(taro));
 
         withKey(shop.adminKey()).body(Map.of("segmentId", UUID.randomUUID().toString()))
                 .post("/v1/tags/{name}/assign", "gold-campaign").then().statusCode(404);
