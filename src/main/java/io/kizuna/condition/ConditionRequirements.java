@@ -2,22 +2,33 @@ package io.kizuna.condition;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Which events a snapshot must hold for the matcher to decide some conditions: the event names
- * they mention, and how far back (null: the whole history, as "ever", "since" and last-occurrence
- * tests need).
+ * Which events a snapshot must hold for the matcher to decide some conditions: per event name the
+ * conditions mention, how far back (absent from {@code since}: the whole history, as "ever",
+ * "since" and last-occurrence tests need). Each name is read only as far back as the widest window
+ * over that name, so a week of page views is not loaded because another condition looks at a
+ * year of orders.
  */
-public record ConditionRequirements(Set<String> eventNames, Instant eventsSince) {
+public record ConditionRequirements(Set<String> eventNames, Map<String, Instant> since) {
 
     public ConditionRequirements {
         eventNames = Set.copyOf(eventNames);
+        since = Map.copyOf(since);
     }
 
     public boolean needsEvents() {
         return !eventNames.isEmpty();
+    }
+
+    /** How far back events named {@code name} are needed; null for the whole history. */
+    public Instant since(String name) {
+        return since.get(name);
     }
 
     public static ConditionRequirements of(Condition condition, EvaluationContext context) {
@@ -27,14 +38,16 @@ public record ConditionRequirements(Set<String> eventNames, Instant eventsSince)
     public static ConditionRequirements of(Collection<Condition> conditions, EvaluationContext context) {
         Collector collector = new Collector(context);
         conditions.forEach(collector::visit);
-        return new ConditionRequirements(collector.names, collector.whole ? null : collector.since);
+        Map<String, Instant> since = new HashMap<>(collector.since);
+        since.keySet().removeAll(collector.whole);
+        return new ConditionRequirements(collector.names, since);
     }
 
     private static final class Collector {
         final EvaluationContext context;
         final Set<String> names = new LinkedHashSet<>();
-        boolean whole;
-        Instant since;
+        final Set<String> whole = new HashSet<>();
+        final Map<String, Instant> since = new HashMap<>();
 
         Collector(EvaluationContext context) {
             this.context = context;
@@ -51,25 +64,24 @@ public record ConditionRequirements(Set<String> eventNames, Instant eventsSince)
                 names.add(event.name());
                 Condition.EventWindow window = event.window();
                 if (window instanceof Condition.EventWindow.WithinLast last) {
-                    from(last.span().before(context.now(), context.zone()));
+                    from(event.name(), last.span().before(context.now(), context.zone()));
                 } else if (window instanceof Condition.EventWindow.Between between && between.from() != null) {
-                    from(between.from());
-                } else if (window instanceof Condition.EventWindow.SinceEvent since) {
-                    names.add(since.name());
-                    whole = true;
+                    from(event.name(), between.from());
+                } else if (window instanceof Condition.EventWindow.SinceEvent sinceEvent) {
+                    names.add(sinceEvent.name());
+                    whole.add(sinceEvent.name());
+                    whole.add(event.name());
                 } else {
-                    whole = true;
+                    whole.add(event.name());
                 }
             } else if (condition instanceof Condition.LastEvent last) {
                 names.add(last.name());
-                whole = true;
+                whole.add(last.name());
             }
         }
 
-        private void from(Instant instant) {
-            if (since == null || instant.isBefore(since)) {
-                since = instant;
-            }
+        private void from(String name, Instant instant) {
+            since.merge(name, instant, (a, b) -> a.isBefore(b) ? a : b);
         }
     }
 }

@@ -49,11 +49,12 @@ public class SnapshotLoader {
               FROM profiles p
              WHERE p.workspace_id = $1 AND p.id = ANY($2)""";
 
+    // Per name, events since that name's own horizon (null: all of them).
     private static final String EVENTS = """
             SELECT e.profile_id, e.name, e.occurred_at, e.properties::text AS properties
-              FROM events e
-             WHERE e.workspace_id = $1 AND e.profile_id = ANY($2) AND e.name = ANY($3)
-               AND ($4::timestamptz IS NULL OR e.occurred_at >= $4::timestamptz)""";
+              FROM unnest($3::text[], $4::timestamptz[]) AS n(name, since)
+              JOIN events e ON e.workspace_id = $1 AND e.profile_id = ANY($2) AND e.name = n.name
+                           AND (n.since IS NULL OR e.occurred_at >= n.since)""";
 
     public Uni<Map<UUID, ProfileSnapshot>> load(SqlClient client, UUID workspaceId, List<UUID> profileIds, ConditionRequirements requirements) {
         if (profileIds.isEmpty()) {
@@ -61,8 +62,7 @@ public class SnapshotLoader {
         }
         UUID[] ids = profileIds.toArray(UUID[]::new);
         Uni<Map<UUID, List<ProfileSnapshot.EventRecord>>> events = requirements.needsEvents()
-                ? client.preparedQuery(EVENTS).execute(Tuple.of(workspaceId, ids, requirements.eventNames().toArray(String[]::new),
-                        requirements.eventsSince() == null ? null : OffsetDateTime.ofInstant(requirements.eventsSince(), ZoneOffset.UTC)))
+                ? client.preparedQuery(EVENTS).execute(Tuple.of(workspaceId, ids, names(requirements), horizons(requirements)))
                         .map(SnapshotLoader::eventsByProfile)
                 : Uni.createFrom().item(Map.of());
         return events.chain(byProfile -> client.preparedQuery(PROFILES).execute(Tuple.of(workspaceId, ids)).map(rows -> {
@@ -73,6 +73,20 @@ public class SnapshotLoader {
             }
             return snapshots;
         }));
+    }
+
+    private static String[] names(ConditionRequirements requirements) {
+        return requirements.eventNames().toArray(String[]::new);
+    }
+
+    private static OffsetDateTime[] horizons(ConditionRequirements requirements) {
+        String[] names = names(requirements);
+        OffsetDateTime[] horizons = new OffsetDateTime[names.length];
+        for (int i = 0; i < names.length; i++) {
+            Instant since = requirements.since(names[i]);
+            horizons[i] = since == null ? null : OffsetDateTime.ofInstant(since, ZoneOffset.UTC);
+        }
+        return horizons;
     }
 
     private static Map<UUID, List<ProfileSnapshot.EventRecord>> eventsByProfile(Iterable<Row> rows) {

@@ -54,7 +54,7 @@ public class WakeupSweep {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${kizuna.audiences.sweep-every:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${kizuna.audiences.sweep-every:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return sweepDue(clock.instant()).onFailure().invoke(failure -> LOG.warn("wake-up sweep failed; the next run retries", failure))
                 .onFailure().recoverWithNull().replaceWithVoid();
