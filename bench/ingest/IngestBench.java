@@ -749,6 +749,8 @@ public class IngestBench {
     final String writeKey;
     final UUID workspaceId;
     final String warmupWriteKey;
+    final String audienceWriteKey;
+    final String audienceWorkspaceId;
     final String jdbc;
     final int profiles;
     final int clients;
@@ -768,6 +770,8 @@ public class IngestBench {
         this.writeKey = config.required("write-key");
         this.workspaceId = UUID.fromString(config.required("workspace-id"));
         this.warmupWriteKey = config.str("warmup-write-key", null);
+        this.audienceWriteKey = config.str("audience-write-key", null);
+        this.audienceWorkspaceId = config.str("audience-workspace-id", null);
         this.jdbc = config.str("jdbc", "jdbc:postgresql://127.0.0.1:5432/kizuna_bench?user=postgres");
         this.profiles = config.integer("profiles", 5000);
         this.clients = config.integer("clients", 8);
@@ -902,6 +906,12 @@ public class IngestBench {
             printDbStats("latency", dbBefore, dbStats(admin), latency.count(), latency.count());
             printTableStats("latency", tablesBefore, tableStats(admin), latency.count());
 
+            // 6b. the real-time cost: the same stream into a workspace with rule tags and segments active
+            PhaseResult withAudiences = null;
+            if (audienceWriteKey != null && audienceWorkspaceId != null) {
+                withAudiences = audiencePhase(admin, prefix, stats, kizuna);
+            }
+
             // 7. the baseline again, after Kizuna, on an emptied table: shows how much the machine's noise moved it
             PhaseResult baselineAfter = null;
             if (!"false".equals(config.str("baseline-after", "true"))) {
@@ -928,6 +938,13 @@ public class IngestBench {
             say("duplicate rows           : %d   [issue target 0: %s]", duplicateRows, duplicateRows == 0 ? "MET" : "NOT MET");
             say("/v1/track latency        : %s   [issue target p99 < 50 ms: %s]", latency.format(), latency.p99() < 50 ? "MET" : "NOT MET");
             say("Kizuna batch request     : %s", kizuna.latency.percentiles().format());
+            if (withAudiences != null) {
+                double realTime = withAudiences.storedPerSecond() / kizuna.storedPerSecond();
+                say("with audiences active    : %,.0f events/s stored; %.3f of Kizuna without them   [issue 4 target >= 0.7: %s]",
+                        withAudiences.storedPerSecond(), realTime, realTime >= 0.7 ? "MET" : "NOT MET");
+                result("audiences_events_per_s", String.format(Locale.ROOT, "%.0f", withAudiences.storedPerSecond()));
+                result("audiences_ratio", String.format(Locale.ROOT, "%.3f", realTime));
+            }
             result("baseline_events_per_s", String.format(Locale.ROOT, "%.0f", baselineRate));
             result("kizuna_events_per_s", String.format(Locale.ROOT, "%.0f", kizuna.storedPerSecond()));
             result("ratio", String.format(Locale.ROOT, "%.3f", ratio));
@@ -1010,6 +1027,41 @@ public class IngestBench {
     }
 
     /** Empties the events table (only bench data lives in this scratch database) and flushes dirty pages. */
+    /**
+     * The stream again, into a workspace whose rule tags and segments (bench/ingest/audiences.json)
+     * are decided again for every changed profile in each ingest transaction. The tables Kizuna's
+     * phase filled are emptied first, so both phases start from the same state.
+     */
+    PhaseResult audiencePhase(Connection admin, String prefix, DatasetStats stats, PhaseResult kizuna) throws Exception {
+        try (Statement statement = admin.createStatement()) {
+            statement.execute("""
+                    TRUNCATE events, message_claims, identities, profile_merges, profile_tags, tag_history, segment_members,
+                             segment_membership_history, audience_changes, profile_wakeups, profiles""");
+            statement.execute("CHECKPOINT");
+        }
+        String audiences = "'" + UUID.fromString(audienceWorkspaceId) + "'";
+        say("-- Kizuna with audiences: the same stream into workspace %s, with %d rule tags and %d segments active (profiles, events and claims emptied first)",
+                audienceWorkspaceId, count(admin, "SELECT count(*) FROM tags WHERE kind = 'RULE' AND workspace_id = " + audiences),
+                count(admin, "SELECT count(*) FROM segments WHERE workspace_id = " + audiences));
+        PhaseResult result;
+        try (WaitSampler waits = new WaitSampler(jdbc, "PostgreSQL JDBC%"); Analyzer analyzer = new Analyzer(jdbc, analyzeEvery)) {
+            result = kizunaPhase(generator(prefix, profiles, seed, resendRate), audienceWriteKey, false, profiles);
+            waits.close();
+            result.print("audiences");
+            waits.print("audiences", config.integer("wait-top", 14));
+        }
+        long stored = count(admin, "SELECT count(*) FROM events WHERE workspace_id = " + audiences);
+        long orders = count(admin, "SELECT coalesce(sum(order_count), 0) FROM profiles WHERE workspace_id = " + audiences);
+        say("   rows stored %d (expected %d); orders %d (expected %d); rule tag assignments %d; segment memberships %d; audience changes logged %d",
+                stored, stats.unique, orders, stats.orders,
+                count(admin, "SELECT count(*) FROM profile_tags WHERE workspace_id = " + audiences),
+                count(admin, "SELECT count(*) FROM segment_members WHERE workspace_id = " + audiences),
+                count(admin, "SELECT count(*) FROM audience_changes WHERE workspace_id = " + audiences));
+        say("   with audiences / without: %.3f (%,.0f against %,.0f events/s)", result.storedPerSecond() / kizuna.storedPerSecond(),
+                result.storedPerSecond(), kizuna.storedPerSecond());
+        return result;
+    }
+
     void reset(Connection connection, String when) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("TRUNCATE events");

@@ -14,6 +14,8 @@
 #   KIZUNA_DB_POOL_SIZE Kizuna's reactive pool size (Kizuna's default 20)
 #   KIZUNA_REBUILD=1    rebuild the jar first
 #   KIZUNA_BENCH_CLUSTER=tuned  run on a throw-away cluster with production settings (bench/lib/kizuna.sh)
+#   KIZUNA_BENCH_AUDIENCES=1    also stream the data set into a workspace with the 20 rule tags and 20 segments
+#                       of bench/ingest/audiences.json active, and print its rate against Kizuna's without them
 #   BENCH_HEAP          heap for the bench JVM (default 3g; with the full size the batches are streamed instead of held in memory)
 set -uo pipefail
 
@@ -52,10 +54,19 @@ KEY=$(create_key "$BASE" "$TOKEN" "$WS" ingest) || exit 1
 WARM_WS=$(create_workspace "$BASE" "$TOKEN" "Ingest bench warm-up") || exit 1
 WARM_KEY=$(create_key "$BASE" "$TOKEN" "$WARM_WS" ingest) || exit 1
 
+AUDIENCE_ARGS=()
+if [[ "${KIZUNA_BENCH_AUDIENCES:-0}" == "1" ]]; then
+  AUD_WS=$(create_workspace "$BASE" "$TOKEN" "Ingest bench with audiences") || exit 1
+  AUD_ADMIN=$(create_key "$BASE" "$TOKEN" "$AUD_WS" admin) || exit 1
+  AUD_KEY=$(create_key "$BASE" "$TOKEN" "$AUD_WS" ingest) || exit 1
+  create_audiences "$BASE" "$AUD_ADMIN" "$HERE/audiences.json" || exit 1
+  AUDIENCE_ARGS=(--audience-write-key="$AUD_KEY" --audience-workspace-id="$AUD_WS")
+fi
+
 log "running IngestBench (output also in $OUT/ingest-$STAMP.txt)"
 java -Xmx"${BENCH_HEAP:-3g}" -cp "$PGJAR" "$HERE/IngestBench.java" \
   --url="$BASE" --write-key="$KEY" --workspace-id="$WS" --warmup-write-key="$WARM_KEY" \
-  --jdbc="jdbc:postgresql://$PGHOST:$PGPORT/$DB?user=$PGUSER" --kizuna-pid="$KIZUNA_PID" "$@" 2>&1 | tee "$OUT/ingest-$STAMP.txt"
+  --jdbc="jdbc:postgresql://$PGHOST:$PGPORT/$DB?user=$PGUSER" --kizuna-pid="$KIZUNA_PID" "${AUDIENCE_ARGS[@]}" "$@" 2>&1 | tee "$OUT/ingest-$STAMP.txt"
 RC=${PIPESTATUS[0]}
 stop_kizuna
 if grep -qE '^[0-9TZ:. -]*(ERROR|WARN)' "$OUT/kizuna-$STAMP.log"; then

@@ -87,6 +87,25 @@ create_key() {
   jq -er '.key' <<<"$body" || { log "could not create a $scope key: $body"; return 1; }
 }
 
+# create_audiences BASE ADMIN_KEY FILE: creates the rule tags, then the segments, of FILE
+# ({"tags": [{name, conditions}], "segments": [...]}). "@segment:<name>" anywhere in a segment's
+# conditions becomes the id of the segment of that name created before it.
+create_audiences() {
+  local base="$1" key="$2" file="$3" ids='{}' body answer id name
+  while IFS= read -r body; do
+    answer=$(curl -sS -X POST "$base/v1/tags" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "$body")
+    jq -e '.name' >/dev/null <<<"$answer" || { log "could not create tag $body: $answer"; return 1; }
+  done < <(jq -c '.tags[]' "$file")
+  while IFS= read -r body; do
+    body=$(jq -c --argjson ids "$ids" 'walk(if type == "string" and startswith("@segment:") then $ids[ltrimstr("@segment:")] else . end)' <<<"$body")
+    answer=$(curl -sS -X POST "$base/v1/segments" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "$body")
+    id=$(jq -er '.id' <<<"$answer") || { log "could not create segment $body: $answer"; return 1; }
+    name=$(jq -r '.name' <<<"$body")
+    ids=$(jq -c --arg name "$name" --arg id "$id" '. + {($name): $id}' <<<"$ids")
+  done < <(jq -c '.segments[]' "$file")
+  log "created $(jq '.tags | length' "$file") rule tags and $(jq '.segments | length' "$file") segments"
+}
+
 # start_bench_cluster: with KIZUNA_BENCH_CLUSTER=tuned, creates a throw-away PostgreSQL cluster
 # in a temporary directory and points PGHOST/PGPORT at it (port KIZUNA_BENCH_PG_PORT, default
 # 15433). Its settings are the ones a DBA applies to any production server: shared_buffers 25 %
