@@ -49,12 +49,16 @@ public class SnapshotLoader {
               FROM profiles p
              WHERE p.workspace_id = $1 AND p.id = ANY($2)""";
 
-    // Per name, events since that name's own horizon (null: all of them).
+    // One range of events_profile_name_time_idx per (profile, name): that name's events since its
+    // own horizon (null: all of them). The LATERAL subquery (OFFSET 0 keeps it from being
+    // flattened) keeps a plan from reading every event of a name in the workspace instead.
     private static final String EVENTS = """
-            SELECT e.profile_id, e.name, e.occurred_at, e.properties::text AS properties
-              FROM unnest($3::text[], $4::timestamptz[]) AS n(name, since)
-              JOIN events e ON e.workspace_id = $1 AND e.profile_id = ANY($2) AND e.name = n.name
-                           AND (n.since IS NULL OR e.occurred_at >= n.since)""";
+            SELECT p.id AS profile_id, n.name, e.occurred_at, e.properties::text AS properties
+              FROM unnest($2::uuid[]) AS p(id)
+             CROSS JOIN unnest($3::text[], $4::timestamptz[]) AS n(name, since)
+             CROSS JOIN LATERAL (SELECT occurred_at, properties FROM events
+                                  WHERE workspace_id = $1 AND profile_id = p.id AND name = n.name
+                                    AND occurred_at >= coalesce(n.since, '-infinity'::timestamptz) OFFSET 0) e""";
 
     public Uni<Map<UUID, ProfileSnapshot>> load(SqlClient client, UUID workspaceId, List<UUID> profileIds, ConditionRequirements requirements) {
         if (profileIds.isEmpty()) {
