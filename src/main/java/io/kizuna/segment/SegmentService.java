@@ -83,17 +83,24 @@ public class SegmentService {
                 SELECT $1, 'SEGMENT', segment_id::text, profile_id, 'ENTERED', $4::timestamptz FROM entered)
             SELECT count(*) FROM entered""";
 
+    // Rows are found with one key probe each and changed by ctid: as "DELETE ... USING input" or
+    // "UPDATE ... FROM exited", a plan cached while the tables were small hash-joined against a
+    // full scan of them on every ingest batch.
     private static final String EXIT = """
             WITH input AS (
                 SELECT DISTINCT t.segment_id, t.profile_id FROM unnest($2::uuid[], $3::uuid[]) AS t(segment_id, profile_id)),
             exited AS (
-                DELETE FROM segment_members m USING input i
-                 WHERE m.workspace_id = $1 AND m.segment_id = i.segment_id AND m.profile_id = i.profile_id
+                DELETE FROM segment_members m
+                 WHERE m.ctid = ANY (ARRAY(SELECT x.ctid FROM input i CROSS JOIN LATERAL (
+                           SELECT ctid FROM segment_members
+                            WHERE workspace_id = $1 AND segment_id = i.segment_id AND profile_id = i.profile_id OFFSET 0) x))
                 RETURNING m.segment_id, m.profile_id),
             history AS (
                 UPDATE segment_membership_history h SET exited_at = $4::timestamptz
-                  FROM exited e
-                 WHERE h.workspace_id = $1 AND h.segment_id = e.segment_id AND h.profile_id = e.profile_id AND h.exited_at IS NULL),
+                 WHERE h.ctid = ANY (ARRAY(SELECT x.ctid FROM exited e CROSS JOIN LATERAL (
+                           SELECT ctid FROM segment_membership_history
+                            WHERE workspace_id = $1 AND segment_id = e.segment_id AND profile_id = e.profile_id AND exited_at IS NULL
+                           OFFSET 0) x))),
             changes AS (
                 INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at)
                 SELECT $1, 'SEGMENT', segment_id::text, profile_id, 'EXITED', $4::timestamptz FROM exited)

@@ -153,13 +153,19 @@ public class TagService {
                 SELECT $1::uuid, 'TAG', tag, profile_id, 'ENTERED', $4::timestamptz FROM added)
             SELECT count(*) FROM added""";
 
-    /** The engine's removals: only assignments the rule made (source RULE). */
+    /**
+     * The engine's removals: only assignments the rule made (source RULE). Each row is found with
+     * its own key probe and deleted by ctid: as "DELETE ... USING input", a plan cached while the
+     * table was small hash-joined against a full scan of profile_tags on every ingest batch.
+     */
     private static final String RULE_REMOVE = """
             WITH input AS (
                 SELECT DISTINCT u.tag, u.profile_id FROM unnest($2::text[], $3::uuid[]) AS u(tag, profile_id)),
             removed AS (
-                DELETE FROM profile_tags t USING input i
-                 WHERE t.workspace_id = $1 AND t.tag = i.tag AND t.profile_id = i.profile_id AND t.source = 'RULE'
+                DELETE FROM profile_tags t
+                 WHERE t.ctid = ANY (ARRAY(SELECT x.ctid FROM input i CROSS JOIN LATERAL (
+                           SELECT ctid FROM profile_tags
+                            WHERE workspace_id = $1 AND tag = i.tag AND profile_id = i.profile_id AND source = 'RULE' OFFSET 0) x))
                 RETURNING t.tag, t.profile_id),
             history AS (
                 INSERT INTO tag_history (workspace_id, tag, profile_id, action, source, at)
