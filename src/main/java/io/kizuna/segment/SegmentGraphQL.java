@@ -16,7 +16,6 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
-import io.kizuna.common.error.BadInputException;
 import io.kizuna.condition.ConditionInput;
 import io.kizuna.common.error.GraphQLErrors;
 import io.kizuna.common.json.JsonValues;
