@@ -1,46 +1,69 @@
 package io.kizuna.condition;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Which events a snapshot must hold for the matcher to decide some conditions: per event name the
- * conditions mention, how far back (absent from {@code since}: the whole history, as "ever",
- * "since" and last-occurrence tests need). Each name is read only as far back as the widest window
- * over that name, so a week of page views is not loaded because another condition looks at a
- * year of orders.
+ * Which events a snapshot must hold for the matcher to decide some conditions, as a list of
+ * {@link EventRead}s: per event name, a range back to the widest window over that name (or the
+ * whole history), the events after the last occurrence of another name ("since" windows), or only
+ * the latest occurrence (last-occurrence tests and the reference point of "since" windows). Each
+ * read also says which top-level properties the conditions' filters look at, so events are loaded
+ * with only those. A week of page views is thus not loaded because another condition looks at a
+ * year of orders, and "not ordered since the last add to cart" does not load every order ever made.
  */
-public record ConditionRequirements(Set<String> eventNames, Map<String, Instant> since) {
+public record ConditionRequirements(List<EventRead> reads) {
+
+    /** How a read bounds the events of its name. */
+    public enum Bound {
+        /** Events at or after {@code since}; a null {@code since} is the whole history. */
+        RANGE,
+        /** Events at or after the latest event named {@code afterLastOf}; none when there is no such event. */
+        AFTER_LAST,
+        /** Only the latest event of the name. */
+        LATEST
+    }
+
+    /**
+     * One range of one event name. {@code propertyKeys} are the top-level properties the
+     * conditions' filters read on that name; empty means the properties are not needed at all.
+     */
+    public record EventRead(String name, Bound bound, Instant since, String afterLastOf, Set<String> propertyKeys) {
+        public EventRead {
+            propertyKeys = Set.copyOf(propertyKeys);
+        }
+    }
 
     public ConditionRequirements {
-        eventNames = Set.copyOf(eventNames);
-        since = Map.copyOf(since);
+        reads = List.copyOf(reads);
     }
 
     public boolean needsEvents() {
-        return !eventNames.isEmpty();
+        return !reads.isEmpty();
     }
 
-    /** How far back events named {@code name} are needed; null for the whole history. */
-    public Instant since(String name) {
-        return since.get(name);
+    /** The event names the conditions mention. */
+    public Set<String> eventNames() {
+        Set<String> names = new LinkedHashSet<>();
+        reads.forEach(read -> names.add(read.name()));
+        return names;
     }
 
     public static ConditionRequirements of(Condition condition, EvaluationContext context) {
-        return of(java.util.List.of(condition), context);
+        return of(List.of(condition), context);
     }
 
     public static ConditionRequirements of(Collection<Condition> conditions, EvaluationContext context) {
         Collector collector = new Collector(context);
         conditions.forEach(collector::visit);
-        Map<String, Instant> since = new HashMap<>(collector.since);
-        since.keySet().removeAll(collector.whole);
-        return new ConditionRequirements(collector.names, since);
+        return new ConditionRequirements(collector.reads());
     }
 
     private static final class Collector {
@@ -48,6 +71,9 @@ public record ConditionRequirements(Set<String> eventNames, Map<String, Instant>
         final Set<String> names = new LinkedHashSet<>();
         final Set<String> whole = new HashSet<>();
         final Map<String, Instant> since = new HashMap<>();
+        final Map<String, Set<String>> afterLastOf = new HashMap<>();
+        final Set<String> latest = new HashSet<>();
+        final Map<String, Set<String>> keys = new HashMap<>();
 
         Collector(EvaluationContext context) {
             this.context = context;
@@ -61,27 +87,60 @@ public record ConditionRequirements(Set<String> eventNames, Map<String, Instant>
             } else if (condition instanceof Condition.Not not) {
                 visit(not.condition());
             } else if (condition instanceof Condition.Event event) {
-                names.add(event.name());
+                String name = event.name();
+                names.add(name);
+                filters(name, event.where());
                 Condition.EventWindow window = event.window();
                 if (window instanceof Condition.EventWindow.WithinLast last) {
-                    from(event.name(), last.span().before(context.now(), context.zone()));
+                    from(name, last.span().before(context.now(), context.zone()));
                 } else if (window instanceof Condition.EventWindow.Between between && between.from() != null) {
-                    from(event.name(), between.from());
+                    from(name, between.from());
                 } else if (window instanceof Condition.EventWindow.SinceEvent sinceEvent) {
                     names.add(sinceEvent.name());
-                    whole.add(sinceEvent.name());
-                    whole.add(event.name());
+                    latest.add(sinceEvent.name());
+                    afterLastOf.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(sinceEvent.name());
                 } else {
-                    whole.add(event.name());
+                    whole.add(name);
                 }
             } else if (condition instanceof Condition.LastEvent last) {
                 names.add(last.name());
-                whole.add(last.name());
+                filters(last.name(), last.where());
+                if (last.where().isEmpty()) {
+                    latest.add(last.name());
+                } else {
+                    whole.add(last.name());
+                }
             }
+        }
+
+        private void filters(String name, List<Condition.PropertyFilter> where) {
+            Set<String> nameKeys = keys.computeIfAbsent(name, n -> new LinkedHashSet<>());
+            where.stream().filter(filter -> !filter.path().isEmpty()).forEach(filter -> nameKeys.add(filter.path().get(0)));
         }
 
         private void from(String name, Instant instant) {
             since.merge(name, instant, (a, b) -> a.isBefore(b) ? a : b);
+        }
+
+        List<EventRead> reads() {
+            List<EventRead> reads = new ArrayList<>();
+            for (String name : names) {
+                Set<String> nameKeys = keys.getOrDefault(name, Set.of());
+                if (whole.contains(name)) {
+                    reads.add(new EventRead(name, Bound.RANGE, null, null, nameKeys));
+                    continue;
+                }
+                if (since.containsKey(name)) {
+                    reads.add(new EventRead(name, Bound.RANGE, since.get(name), null, nameKeys));
+                }
+                for (String other : afterLastOf.getOrDefault(name, Set.of())) {
+                    reads.add(new EventRead(name, Bound.AFTER_LAST, null, other, nameKeys));
+                }
+                if (latest.contains(name)) {
+                    reads.add(new EventRead(name, Bound.LATEST, null, null, nameKeys));
+                }
+            }
+            return reads;
         }
     }
 }

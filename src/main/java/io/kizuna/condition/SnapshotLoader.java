@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kizuna.common.json.JsonValues;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -49,55 +51,81 @@ public class SnapshotLoader {
               FROM profiles p
              WHERE p.workspace_id = $1 AND p.id = ANY($2)""";
 
-    // One range of events_profile_name_time_idx per (profile, name): that name's events since its
-    // own horizon (null: all of them). The LATERAL subquery (OFFSET 0 keeps it from being
-    // flattened) keeps a plan from reading every event of a name in the workspace instead.
+    // One range of events_profile_name_time_idx per (profile, read) (see ConditionRequirements):
+    // the horizon is computed first, in a LATERAL of its own, so partitions can be pruned against it
+    // at run time; a null horizon (AFTER_LAST with no such event) reads nothing. The LATERAL
+    // subqueries (OFFSET 0 keeps them from being flattened) keep a plan from reading every event of
+    // a name in the workspace instead. Only the properties the filters look at are sent back.
     private static final String EVENTS = """
-            SELECT p.id AS profile_id, n.name, e.occurred_at, e.properties::text AS properties
+            SELECT p.id AS profile_id, r.name, e.id, e.occurred_at, e.properties
               FROM unnest($2::uuid[]) AS p(id)
-             CROSS JOIN unnest($3::text[], $4::timestamptz[]) AS n(name, since)
-             CROSS JOIN LATERAL (SELECT occurred_at, properties FROM events
-                                  WHERE workspace_id = $1 AND profile_id = p.id AND name = n.name
-                                    AND occurred_at >= coalesce(n.since, '-infinity'::timestamptz) OFFSET 0) e""";
+             CROSS JOIN unnest($3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[]) AS r(name, since, after_last_of, cap, property_keys)
+             CROSS JOIN LATERAL (
+                   SELECT CASE WHEN r.after_last_of IS NULL THEN coalesce(r.since, '-infinity'::timestamptz)
+                               ELSE (SELECT max(y.occurred_at) FROM events y
+                                      WHERE y.workspace_id = $1 AND y.profile_id = p.id AND y.name = r.after_last_of) END AS horizon,
+                          r.property_keys::jsonb AS property_keys
+                   OFFSET 0) h
+             CROSS JOIN LATERAL (
+                   SELECT ev.id, ev.occurred_at,
+                          CASE WHEN jsonb_array_length(h.property_keys) = 0 THEN NULL
+                               ELSE (SELECT jsonb_object_agg(k, ev.properties -> k) FROM jsonb_array_elements_text(h.property_keys) AS k
+                                      WHERE ev.properties ? k)::text END AS properties
+                     FROM events ev
+                    WHERE ev.workspace_id = $1 AND ev.profile_id = p.id AND ev.name = r.name AND ev.occurred_at >= h.horizon
+                    ORDER BY ev.occurred_at DESC
+                    LIMIT r.cap OFFSET 0) e""";
 
     public Uni<Map<UUID, ProfileSnapshot>> load(SqlClient client, UUID workspaceId, List<UUID> profileIds, ConditionRequirements requirements) {
         if (profileIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         UUID[] ids = profileIds.toArray(UUID[]::new);
+        // Both statements are sent at once and pipelined on the connection.
         Uni<Map<UUID, List<ProfileSnapshot.EventRecord>>> events = requirements.needsEvents()
-                ? client.preparedQuery(EVENTS).execute(Tuple.of(workspaceId, ids, names(requirements), horizons(requirements)))
-                        .map(SnapshotLoader::eventsByProfile)
+                ? client.preparedQuery(EVENTS).execute(readsTuple(workspaceId, ids, requirements.reads())).map(SnapshotLoader::eventsByProfile)
                 : Uni.createFrom().item(Map.of());
-        return events.chain(byProfile -> client.preparedQuery(PROFILES).execute(Tuple.of(workspaceId, ids)).map(rows -> {
+        Uni<RowSet<Row>> profiles = client.preparedQuery(PROFILES).execute(Tuple.of(workspaceId, ids));
+        return Uni.combine().all().unis(events, profiles).asTuple().map(loaded -> {
+            Map<UUID, List<ProfileSnapshot.EventRecord>> byProfile = loaded.getItem1();
             Map<UUID, ProfileSnapshot> snapshots = new LinkedHashMap<>();
-            for (Row row : rows) {
+            for (Row row : loaded.getItem2()) {
                 UUID id = row.getUUID("id");
                 snapshots.put(id, snapshot(row, byProfile.getOrDefault(id, List.of())));
             }
             return snapshots;
-        }));
+        });
     }
 
-    private static String[] names(ConditionRequirements requirements) {
-        return requirements.eventNames().toArray(String[]::new);
-    }
-
-    private static OffsetDateTime[] horizons(ConditionRequirements requirements) {
-        String[] names = names(requirements);
-        OffsetDateTime[] horizons = new OffsetDateTime[names.length];
-        for (int i = 0; i < names.length; i++) {
-            Instant since = requirements.since(names[i]);
-            horizons[i] = since == null ? null : OffsetDateTime.ofInstant(since, ZoneOffset.UTC);
+    private static Tuple readsTuple(UUID workspaceId, UUID[] ids, List<ConditionRequirements.EventRead> reads) {
+        int n = reads.size();
+        String[] names = new String[n];
+        OffsetDateTime[] since = new OffsetDateTime[n];
+        String[] afterLastOf = new String[n];
+        Integer[] caps = new Integer[n];
+        String[] propertyKeys = new String[n];
+        for (int i = 0; i < n; i++) {
+            ConditionRequirements.EventRead read = reads.get(i);
+            names[i] = read.name();
+            since[i] = read.since() == null ? null : OffsetDateTime.ofInstant(read.since(), ZoneOffset.UTC);
+            afterLastOf[i] = read.afterLastOf();
+            caps[i] = read.bound() == ConditionRequirements.Bound.LATEST ? 1 : null;
+            propertyKeys[i] = JsonValues.encode(List.copyOf(read.propertyKeys()));
         }
-        return horizons;
+        return Tuple.from(new Object[] {workspaceId, ids, names, since, afterLastOf, caps, propertyKeys});
     }
 
+    /** Two reads of one name may both return an event (the latest one, inside the range): it is kept once. */
     private static Map<UUID, List<ProfileSnapshot.EventRecord>> eventsByProfile(Iterable<Row> rows) {
         Map<UUID, List<ProfileSnapshot.EventRecord>> byProfile = new HashMap<>();
+        Set<UUID> seen = new HashSet<>();
         for (Row row : rows) {
+            if (!seen.add(row.getUUID("id"))) {
+                continue;
+            }
+            String properties = row.getString("properties");
             byProfile.computeIfAbsent(row.getUUID("profile_id"), id -> new ArrayList<>()).add(new ProfileSnapshot.EventRecord(
-                    row.getString("name"), instant(row, "occurred_at"), exactJson(row.getString("properties"))));
+                    row.getString("name"), instant(row, "occurred_at"), properties == null ? Map.of() : exactJson(properties)));
         }
         return byProfile;
     }

@@ -53,10 +53,13 @@ public class AudienceEngine {
 
     private static final Logger LOG = Logger.getLogger(AudienceEngine.class);
 
+    // Wake-ups only move earlier here; a later or equal one writes nothing (an ON CONFLICT update
+    // that changes nothing would still write a row version per profile and ingest batch).
     private static final String UPSERT_WAKEUPS = """
             INSERT INTO profile_wakeups (workspace_id, profile_id, wake_at)
             SELECT $1, u.id, u.at FROM unnest($2::uuid[], $3::timestamptz[]) AS u(id, at)
-            ON CONFLICT (workspace_id, profile_id) DO UPDATE SET wake_at = least(profile_wakeups.wake_at, EXCLUDED.wake_at)""";
+            ON CONFLICT (workspace_id, profile_id) DO UPDATE SET wake_at = EXCLUDED.wake_at
+            WHERE EXCLUDED.wake_at < profile_wakeups.wake_at""";
 
 
     private static final String PAGE_OF_PROFILES = """
@@ -233,10 +236,19 @@ public class AudienceEngine {
             }
         }
         Instant at = context.now();
-        return (tagChanges.isEmpty() ? Uni.createFrom().voidItem() : tags.applyRuleChanges(client, workspaceId, tagChanges, at))
-                .chain(() -> membershipChanges.isEmpty() ? Uni.createFrom().voidItem()
-                        : segments.applyMembershipChanges(client, workspaceId, membershipChanges, at))
-                .chain(() -> writeWakeups(client, workspaceId, wakeIds, wakeAts));
+        // The writes touch different rows, so they are sent together and pipelined on the
+        // connection: one round trip while the profiles stay locked instead of up to five.
+        List<Uni<Void>> writes = new ArrayList<>();
+        if (!tagChanges.isEmpty()) {
+            writes.add(tags.applyRuleChanges(client, workspaceId, tagChanges, at));
+        }
+        if (!membershipChanges.isEmpty()) {
+            writes.add(segments.applyMembershipChanges(client, workspaceId, membershipChanges, at));
+        }
+        if (!wakeIds.isEmpty()) {
+            writes.add(writeWakeups(client, workspaceId, wakeIds, wakeAts));
+        }
+        return writes.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(writes).andFailFast().replaceWithVoid();
     }
 
     /**

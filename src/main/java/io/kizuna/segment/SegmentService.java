@@ -501,12 +501,18 @@ public class SegmentService {
             (entered ? enterProfiles : exitProfiles).add(key.get(1));
         });
         OffsetDateTime when = utc(at);
-        Uni<Void> exits = exitSegments.isEmpty() ? Uni.createFrom().voidItem()
-                : client.preparedQuery(EXIT).execute(Tuple.of(workspaceId, exitSegments.toArray(UUID[]::new), exitProfiles.toArray(UUID[]::new), when))
-                        .replaceWithVoid();
-        return exits.chain(() -> enterSegments.isEmpty() ? Uni.createFrom().voidItem()
-                : client.preparedQuery(ENTER).execute(Tuple.of(workspaceId, enterSegments.toArray(UUID[]::new), enterProfiles.toArray(UUID[]::new), when))
-                        .replaceWithVoid());
+        // One change per (segment, profile): exits and entries touch different rows, so both are
+        // sent at once and pipelined.
+        List<Uni<Void>> writes = new ArrayList<>();
+        if (!exitSegments.isEmpty()) {
+            writes.add(client.preparedQuery(EXIT).execute(Tuple.of(workspaceId, exitSegments.toArray(UUID[]::new), exitProfiles.toArray(UUID[]::new), when))
+                    .replaceWithVoid());
+        }
+        if (!enterSegments.isEmpty()) {
+            writes.add(client.preparedQuery(ENTER).execute(Tuple.of(workspaceId, enterSegments.toArray(UUID[]::new), enterProfiles.toArray(UUID[]::new), when))
+                    .replaceWithVoid());
+        }
+        return Uni.join().all(writes).andFailFast().replaceWithVoid();
     }
 
     // --- shared ---------------------------------------------------------------

@@ -37,12 +37,13 @@ public class WakeupSweep {
     private static final Logger LOG = Logger.getLogger(WakeupSweep.class);
     static final int CLAIM = 500;
 
+    // The due rows are locked by the subquery and deleted by ctid: as "DELETE ... USING due", a plan
+    // cached while the table was small could hash-join against a full scan of profile_wakeups.
     private static final String CLAIM_DUE = """
-            DELETE FROM profile_wakeups w
-             USING (SELECT workspace_id, profile_id FROM profile_wakeups WHERE wake_at <= $1
-                     ORDER BY wake_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
-             WHERE w.workspace_id = due.workspace_id AND w.profile_id = due.profile_id
-            RETURNING w.workspace_id, w.profile_id""";
+            DELETE FROM profile_wakeups
+             WHERE ctid = ANY (ARRAY(SELECT ctid FROM profile_wakeups WHERE wake_at <= $1
+                                      ORDER BY wake_at LIMIT $2 FOR UPDATE SKIP LOCKED))
+            RETURNING workspace_id, profile_id""";
 
     private final PgPool pool;
     private final AudienceEngine engine;

@@ -396,12 +396,17 @@ public class TagService {
             (change.added() ? addProfiles : removeProfiles).add(change.profileId());
         }
         OffsetDateTime when = utc(at);
-        Uni<Void> added = addTags.isEmpty() ? Uni.createFrom().voidItem()
-                : client.preparedQuery(RULE_ADD).execute(Tuple.of(workspaceId, addTags.toArray(String[]::new),
-                        addProfiles.toArray(UUID[]::new), when)).replaceWithVoid();
-        return added.chain(() -> removeTags.isEmpty() ? Uni.createFrom().voidItem()
-                : client.preparedQuery(RULE_REMOVE).execute(Tuple.of(workspaceId, removeTags.toArray(String[]::new),
-                        removeProfiles.toArray(UUID[]::new), when)).replaceWithVoid());
+        // Additions and removals are different (tag, profile) pairs: both are sent at once and pipelined.
+        List<Uni<Void>> writes = new ArrayList<>();
+        if (!addTags.isEmpty()) {
+            writes.add(client.preparedQuery(RULE_ADD).execute(Tuple.of(workspaceId, addTags.toArray(String[]::new),
+                    addProfiles.toArray(UUID[]::new), when)).replaceWithVoid());
+        }
+        if (!removeTags.isEmpty()) {
+            writes.add(client.preparedQuery(RULE_REMOVE).execute(Tuple.of(workspaceId, removeTags.toArray(String[]::new),
+                    removeProfiles.toArray(UUID[]::new), when)).replaceWithVoid());
+        }
+        return Uni.join().all(writes).andFailFast().replaceWithVoid();
     }
 
     // --- manual assignments ------------------------------------------------------
