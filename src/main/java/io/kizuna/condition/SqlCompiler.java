@@ -217,8 +217,7 @@ public final class SqlCompiler {
             }
             case MORE_THAN_AGO -> whenDateLike(v, asText,
                     dateOf(asText) + " < " + param(duration(value, op).before(context.today()).toString(), TEXT));
-            // substr is safe to cast once the date-like test has passed.
-            case MONTH -> whenDateLike(v, asText, "substr(" + asText + ", 6, 2)::int = ANY(" + param(integers(value, op), INT_ARRAY) + ")");
+            case MONTH -> whenDateLike(v, asText, "substr(" + asText + ", 6, 2) = ANY(" + param(twoDigits(integers(value, op)), TEXT_ARRAY) + ")");
             default -> throw new IllegalArgumentException(op.json() + " does not apply to traits or event properties");
         };
     }
@@ -284,8 +283,22 @@ public final class SqlCompiler {
         return "CASE WHEN jsonb_typeof(" + v + ") = 'string' THEN " + test + " ELSE false END";
     }
 
-    private static String whenDateLike(String v, String asText, String test) {
-        return "CASE WHEN jsonb_typeof(" + v + ") = 'string' AND " + asText + " ~ " + DATE_LIKE_PATTERN + " THEN " + test + " ELSE false END";
+    /**
+     * A text test on a date-like string. The test only compares text, so it is safe on any string
+     * and runs before the regular expression: over a million profiles, "birthday this month" then
+     * runs the expression on the twelfth that pass instead of on every one.
+     */
+    private static String whenDateLike(String v, String asText, String textTest) {
+        return "CASE WHEN jsonb_typeof(" + v + ") = 'string' AND " + textTest + " THEN " + asText + " ~ " + DATE_LIKE_PATTERN + " ELSE false END";
+    }
+
+    /** Months as the two digits of a date-like string: 1 is "01"; numbers of other widths never match two digits. */
+    private static String[] twoDigits(Integer[] numbers) {
+        String[] texts = new String[numbers.length];
+        for (int i = 0; i < numbers.length; i++) {
+            texts[i] = String.format(Locale.ROOT, "%02d", numbers[i]);
+        }
+        return texts;
     }
 
     /** date(v): the first 10 characters, compared as strings in code point order like the matcher's String.compareTo. */
