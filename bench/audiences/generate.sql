@@ -116,16 +116,21 @@ BEGIN
 END $$;
 ANALYZE events;
 
--- Computed columns from the events.
+-- Computed columns from the events, and each profile's last event per name (profiles.last_events,
+-- microseconds since 2000-01-01 UTC, as ingestion keeps it).
 UPDATE profiles p SET first_seen_at = a.first_seen, last_seen_at = a.last_seen,
        first_order_at = a.first_order, last_order_at = a.last_order,
-       order_count = a.orders, gross_revenue = a.revenue, updated_at = now()
-FROM (SELECT profile_id, min(occurred_at) first_seen, max(occurred_at) last_seen,
-             min(occurred_at) FILTER (WHERE name = 'Order Completed') first_order,
-             max(occurred_at) FILTER (WHERE name = 'Order Completed') last_order,
-             count(*) FILTER (WHERE name = 'Order Completed') orders,
-             coalesce(sum((properties ->> 'total')::numeric) FILTER (WHERE name = 'Order Completed'), 0) revenue
-      FROM events WHERE workspace_id = :'ws'::uuid GROUP BY profile_id) a
+       order_count = a.orders, gross_revenue = a.revenue, last_events = a.last_events, updated_at = now()
+FROM (SELECT profile_id, min(first_at) first_seen, max(last_at) last_seen,
+             min(first_at) FILTER (WHERE name = 'Order Completed') first_order,
+             max(last_at) FILTER (WHERE name = 'Order Completed') last_order,
+             coalesce(sum(n) FILTER (WHERE name = 'Order Completed'), 0) orders,
+             coalesce(sum(total) FILTER (WHERE name = 'Order Completed'), 0) revenue,
+             jsonb_object_agg(name, (extract(epoch FROM last_at - '2000-01-01 00:00:00+00'::timestamptz) * 1000000)::bigint) last_events
+      FROM (SELECT profile_id, name, min(occurred_at) first_at, max(occurred_at) last_at, count(*) n,
+                   sum((properties ->> 'total')::numeric) total
+              FROM events WHERE workspace_id = :'ws'::uuid GROUP BY profile_id, name) g
+      GROUP BY profile_id) a
 WHERE p.workspace_id = :'ws'::uuid AND p.id = a.profile_id;
 
 -- Tag "vip" on ≈ 5%.

@@ -67,7 +67,7 @@ log "generated in $((SECONDS - GEN_START)) s"
 {
   echo "profiles parameter: $PROFILES; database $DB; generated in $((SECONDS - GEN_START)) s"
   java -cp "$PGJAR" "$HERE/AudienceBench.java" --url="$BASE" --key="$KEY" --workspace-id="$WS" --segment-id="$SEGMENT" \
-    --jdbc="jdbc:postgresql://$PGHOST:$PGPORT/$DB?user=$PGUSER" --runs="$RUNS"
+    --jdbc="jdbc:postgresql://$PGHOST:$PGPORT/$DB?user=$PGUSER&options=-c%20jit=off" --runs="$RUNS"
 } 2>&1 | tee "$REPORT"
 RC=${PIPESTATUS[0]}
 stop_kizuna

@@ -16,10 +16,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.kizuna.common.time.StoredMicros;
 import io.kizuna.condition.Condition.CountOp;
 import io.kizuna.condition.Condition.EventCount;
 import io.kizuna.condition.Condition.EventWindow;
 import io.kizuna.condition.Condition.PropertyFilter;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -41,6 +43,7 @@ public final class SqlCompiler {
     private static final String NUMERIC = "numeric";
     private static final String FLOAT8 = "float8";
     private static final String INT = "int";
+    private static final String BIGINT = "bigint";
     private static final String JSONB = "jsonb";
     private static final String TIMESTAMPTZ = "timestamptz";
     private static final String DATE = "date";
@@ -424,6 +427,10 @@ public final class SqlCompiler {
         if (count.op() != CountOp.AT_LEAST && times < 0) {
             return "false";
         }
+        String occurred = occurrence(event);
+        if (occurred != null) {
+            return count.op() == CountOp.AT_LEAST ? occurred : "NOT " + occurred;
+        }
         String matching = matchingEvents(event.name(), event.where(), event.window());
         return switch (count.op()) {
             case AT_LEAST -> times == 1 ? "p.id IN (" + matching + ")"
@@ -435,7 +442,71 @@ public final class SqlCompiler {
         };
     }
 
+    /**
+     * "At least once" (or, negated, "never") of an unfiltered event, decided from the profile's
+     * last event of that name ({@code profiles.last_events}) instead of the event store, where that
+     * is exact: ever; since the last other event; from a time on; and within a window ending now or
+     * at a date, as long as the last event is not after the window's end (an event dated in the
+     * future), in which case the event store is asked. Null when the event is filtered or counted.
+     */
+    private String occurrence(Condition.Event event) {
+        EventCount count = event.count();
+        boolean once = count.op() == CountOp.AT_LEAST && count.times() == 1;
+        boolean never = (count.op() == CountOp.EXACTLY || count.op() == CountOp.AT_MOST) && count.times() == 0;
+        if (!event.where().isEmpty() || !(once || never)) {
+            return null;
+        }
+        String last = lastMicros(event.name());
+        EventWindow window = event.window();
+        if (window == null || window instanceof EventWindow.Ever) {
+            return "(" + last + " IS NOT NULL)";
+        }
+        if (window instanceof EventWindow.SinceEvent since) {
+            return "coalesce(" + last + " > " + lastMicros(since.name()) + ", false)";
+        }
+        Instant from;
+        Instant to;
+        if (window instanceof EventWindow.WithinLast within) {
+            from = within.span().before(context.now(), context.zone());
+            to = context.now();
+        } else if (window instanceof EventWindow.Between between) {
+            from = between.from();
+            to = between.to();
+        } else {
+            return null;
+        }
+        String atOrAfterFrom = from == null ? "true" : last + " >= " + microsParam(roundedUp(from));
+        if (to == null) {
+            return "coalesce(" + atOrAfterFrom + ", false)";
+        }
+        String beforeTheEnd = last + " <= " + microsParam(roundedDown(to).toInstant());
+        return "(CASE WHEN " + last + " IS NULL THEN false WHEN " + beforeTheEnd + " THEN " + atOrAfterFrom
+                + " ELSE p.id IN (" + matchingEvents(event.name(), event.where(), window) + ") END)";
+    }
+
+    /** The profile's last event named {@code name} in stored microseconds (see V10__profile_last_events.sql); null if none. */
+    private String lastMicros(String name) {
+        return "(p.last_events ->> " + param(name, TEXT) + ")::bigint";
+    }
+
+    private String microsParam(Instant exactToTheMicrosecond) {
+        return param(StoredMicros.of(exactToTheMicrosecond), BIGINT);
+    }
+
+    private static Instant roundedUp(Instant instant) {
+        Instant down = instant.truncatedTo(ChronoUnit.MICROS);
+        return down.equals(instant) ? down : down.plusNanos(1000);
+    }
+
     private String lastEvent(Condition.LastEvent last) {
+        if (last.where().isEmpty()) {
+            String micros = lastMicros(last.name());
+            return switch (last.op()) {
+                case EXISTS -> "(" + micros + " IS NOT NULL)";
+                case MISSING -> "(" + micros + " IS NULL)";
+                default -> timeTest("('2000-01-01 00:00:00+00'::timestamptz + " + micros + " * interval '1 microsecond')", true, last.op(), last.value());
+            };
+        }
         String matching = matchingEvents(last.name(), last.where(), new EventWindow.Ever());
         return switch (last.op()) {
             case EXISTS -> "p.id IN (" + matching + ")";
@@ -568,8 +639,7 @@ public final class SqlCompiler {
      * t <= x and t > x exactly when they hold against x rounded down.
      */
     private String roundedUpParam(Instant instant) {
-        Instant down = instant.truncatedTo(ChronoUnit.MICROS);
-        return param(utc(down.equals(instant) ? down : down.plusNanos(1000)), TIMESTAMPTZ);
+        return param(utc(roundedUp(instant)), TIMESTAMPTZ);
     }
 
     private String roundedDownParam(Instant instant) {

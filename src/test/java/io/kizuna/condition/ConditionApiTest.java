@@ -1,6 +1,7 @@
 package io.kizuna.condition;
 
 import static io.kizuna.support.Api.withKey;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -98,6 +99,30 @@ class ConditionApiTest {
     }
 
     @Test
+    void not_ordered_since_the_last_add_holds_however_late_events_arrive_across_merges_and_with_future_dates() {
+        customer("yoko", "female", "東京", List.of(cart("yoko", 2), order("yoko", 5)));
+        customer("keiko", "female", "東京", List.of(cart("keiko", 2), order("keiko", 1), cart("keiko", 4)));
+        customer("taro", "male", "東京", List.of(cartAt("taro", NOW.plusSeconds(7200)), cart("taro", 2)));
+        customer("mika", "female", "東京", List.of(order("mika", 0)));
+        Tracking.send(shop.ingestKey(), "track", Map.of("anonymousId", "anon-mika", "event", "Product Added", "messageId", "add-anon-mika",
+                "timestamp", NOW.minusSeconds(3600).toString(), "properties", Map.of("product_id", "sku-1", "price", 1200))).statusCode(200);
+        Tracking.send(shop.ingestKey(), "identify", Map.of("userId", "mika", "anonymousId", "anon-mika", "messageId", "link-mika",
+                "timestamp", NOW.minusSeconds(60).toString())).statusCode(200);
+
+        Map<String, Object> abandoned = Map.of("all", List.of(
+                Map.of("event", Map.of("name", "Product Added", "window", Map.of("withinLast", Map.of("amount", 3, "unit", "hours")))),
+                Map.of("event", Map.of("name", "Order Completed", "count", "never", "window", Map.of("since", "Product Added")))));
+        withKey(shop.readKey()).body(Map.of("conditions", abandoned, "limit", 10)).post("/v1/conditions/preview")
+                .then().statusCode(200)
+                .body("members.traits.firstName", containsInAnyOrder("yoko", "taro"));
+        Map<String, Object> lastOrderWithinAnHour = Map.of("lastEvent",
+                Map.of("name", "Order Completed", "op", "within_last", "value", Map.of("amount", 1, "unit", "hours")));
+        withKey(shop.readKey()).body(Map.of("conditions", lastOrderWithinAnHour, "limit", 10)).post("/v1/conditions/preview")
+                .then().statusCode(200)
+                .body("members.traits.firstName", containsInAnyOrder("keiko", "mika"));
+    }
+
+    @Test
     void preview_sees_only_the_callers_workspace() {
         customer("hanako", "female", "東京", List.of());
         Tenant other = Tenant.create("other shop");
@@ -130,6 +155,11 @@ class ConditionApiTest {
     private static Map<String, Object> cart(String user, int hoursAgo) {
         return Map.of("userId", user, "event", "Product Added", "messageId", "add-" + user + "-" + hoursAgo,
                 "timestamp", NOW.minusSeconds(3600L * hoursAgo).toString(), "properties", Map.of("product_id", "sku-1", "price", 1200));
+    }
+
+    private static Map<String, Object> cartAt(String user, Instant at) {
+        return Map.of("userId", user, "event", "Product Added", "messageId", "add-" + user + "-" + at,
+                "timestamp", at.toString(), "properties", Map.of("product_id", "sku-1", "price", 1200));
     }
 
     private static Map<String, Object> order(String user, int hoursAgo) {

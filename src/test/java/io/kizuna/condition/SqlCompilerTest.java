@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.kizuna.common.time.StoredMicros;
 import io.kizuna.condition.Condition.AnniversaryWhen;
 import io.kizuna.condition.Condition.CountOp;
 import io.kizuna.condition.Condition.EventCount;
@@ -38,6 +39,8 @@ class SqlCompilerTest {
 
     private static final UUID WORKSPACE = UUID.fromString("0190a1b2-0000-7000-8000-000000000001");
     private static final Instant NOW = Instant.parse("2026-03-10T06:30:00Z");
+    /** A property filter, so an event condition is answered from the event store. */
+    private static final PropertyFilter PAID = new PropertyFilter(List.of("total"), Operator.GT, new Value.Number(BigDecimal.ZERO));
     private static final EvaluationContext TOKYO = new EvaluationContext(WORKSPACE, NOW, ZoneId.of("Asia/Tokyo"));
 
     private static final String INJECTION = "Robert'); DROP TABLE profiles; --";
@@ -61,7 +64,7 @@ class SqlCompilerTest {
     void not_ordered_since_the_last_add_looks_for_that_add_only_within_the_sibling_window() {
         Condition addedThisWeek = new Condition.Event("Product Added", List.of(),
                 new EventWindow.WithinLast(new Span(7, Span.Unit.DAYS)), new EventCount(CountOp.AT_LEAST, 1));
-        Condition notOrderedSince = new Condition.Event("Order Completed", List.of(), new EventWindow.SinceEvent("Product Added"),
+        Condition notOrderedSince = new Condition.Event("Order Completed", List.of(PAID), new EventWindow.SinceEvent("Product Added"),
                 new EventCount(CountOp.AT_MOST, 0));
         OffsetDateTime weekAgo = NOW.minusSeconds(7 * 86_400).atOffset(ZoneOffset.UTC);
 
@@ -162,24 +165,24 @@ class SqlCompilerTest {
     }
 
     @Test
-    void an_event_at_least_once_in_the_last_3_hours_is_a_semi_join_bounded_by_now() {
-        CompiledCondition compiled = SqlCompiler.compile(new Condition.Event("Product Added", List.of(),
+    void a_filtered_event_at_least_once_in_the_last_3_hours_is_a_semi_join_bounded_by_now() {
+        CompiledCondition compiled = SqlCompiler.compile(new Condition.Event("Product Added", List.of(PAID),
                 new EventWindow.WithinLast(new Span(3, Span.Unit.HOURS)), new EventCount(CountOp.AT_LEAST, 1)), TOKYO);
 
-        assertEquals("p.id IN (SELECT e.profile_id FROM events e WHERE e.workspace_id = $1 AND e.name = $2::text"
-                + " AND e.occurred_at >= $3::timestamptz AND e.occurred_at <= $4::timestamptz)", compiled.sql());
-        assertEquals(List.of("Product Added", utc("2026-03-10T03:30:00Z"), utc("2026-03-10T06:30:00Z")), compiled.params());
+        assertTrue(compiled.sql().startsWith("p.id IN (SELECT e.profile_id FROM events e WHERE e.workspace_id = $1 AND e.name = $2::text"
+                + " AND e.occurred_at >= $3::timestamptz AND e.occurred_at <= $4::timestamptz AND "), compiled.sql());
+        assertEquals(List.of("Product Added", utc("2026-03-10T03:30:00Z"), utc("2026-03-10T06:30:00Z")), compiled.params().subList(0, 3));
     }
 
     @Test
-    void never_since_another_event_is_an_anti_join_on_the_events_after_its_last_occurrence() {
-        CompiledCondition compiled = SqlCompiler.compile(new Condition.Event("Order Completed", List.of(),
+    void a_filtered_never_since_another_event_is_an_anti_join_on_the_events_after_its_last_occurrence() {
+        CompiledCondition compiled = SqlCompiler.compile(new Condition.Event("Order Completed", List.of(PAID),
                 new EventWindow.SinceEvent("Product Added"), new EventCount(CountOp.AT_MOST, 0)), TOKYO);
 
-        assertEquals("NOT (p.id IN (SELECT e.profile_id FROM events e JOIN (SELECT r.profile_id, max(r.occurred_at) AS since FROM events r"
+        assertTrue(compiled.sql().startsWith("NOT (p.id IN (SELECT e.profile_id FROM events e JOIN (SELECT r.profile_id, max(r.occurred_at) AS since FROM events r"
                 + " WHERE r.workspace_id = $1 AND r.name = $3::text GROUP BY r.profile_id) s ON s.profile_id = e.profile_id"
-                + " WHERE e.workspace_id = $1 AND e.name = $2::text AND e.occurred_at > s.since))", compiled.sql());
-        assertEquals(List.of("Order Completed", "Product Added"), compiled.params());
+                + " WHERE e.workspace_id = $1 AND e.name = $2::text AND e.occurred_at > s.since AND "), compiled.sql());
+        assertEquals(List.of("Order Completed", "Product Added"), compiled.params().subList(0, 2));
     }
 
     @Test
@@ -192,7 +195,24 @@ class SqlCompilerTest {
         assertTrue(atLeast.startsWith("p.id IN (") && atLeast.endsWith(" GROUP BY e.profile_id HAVING count(*) >= $3::int)"), atLeast);
         assertTrue(atMost.startsWith("NOT (p.id IN (") && atMost.endsWith(" GROUP BY e.profile_id HAVING count(*) > $3::int))"), atMost);
         assertTrue(exactly.startsWith("p.id IN (") && exactly.endsWith(" GROUP BY e.profile_id HAVING count(*) = $3::int)"), exactly);
-        assertTrue(exactlyNone.startsWith("NOT (p.id IN (") && !exactlyNone.contains("GROUP BY"), exactlyNone);
+        assertEquals("NOT ((p.last_events ->> $2::text)::bigint IS NOT NULL)", exactlyNone);
+    }
+
+    @Test
+    void unfiltered_once_or_never_is_decided_from_the_profiles_last_events_and_a_future_last_event_asks_the_event_store() {
+        Condition notOrderedSinceAdd = new Condition.Event("Order Completed", List.of(), new EventWindow.SinceEvent("Product Added"),
+                new EventCount(CountOp.EXACTLY, 0));
+        Condition addedWithin3Hours = new Condition.Event("Product Added", List.of(), new EventWindow.WithinLast(new Span(3, Span.Unit.HOURS)),
+                new EventCount(CountOp.AT_LEAST, 1));
+
+        assertEquals("NOT coalesce((p.last_events ->> $2::text)::bigint > (p.last_events ->> $3::text)::bigint, false)",
+                SqlCompiler.compile(notOrderedSinceAdd, TOKYO).sql());
+        CompiledCondition within = SqlCompiler.compile(addedWithin3Hours, TOKYO);
+        assertEquals("(CASE WHEN (p.last_events ->> $2::text)::bigint IS NULL THEN false WHEN (p.last_events ->> $2::text)::bigint <= $4::bigint"
+                + " THEN (p.last_events ->> $2::text)::bigint >= $3::bigint ELSE p.id IN (SELECT e.profile_id FROM events e WHERE"
+                + " e.workspace_id = $1 AND e.name = $2::text AND e.occurred_at >= $5::timestamptz AND e.occurred_at <= $6::timestamptz) END)", within.sql());
+        assertEquals(StoredMicros.of(NOW.minusSeconds(3 * 3600)), within.params().get(1));
+        assertEquals(StoredMicros.of(NOW), within.params().get(2));
     }
 
     @Test

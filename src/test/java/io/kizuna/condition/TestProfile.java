@@ -150,7 +150,21 @@ final class TestProfile {
         batch(pool, """
                 INSERT INTO events (workspace_id, id, profile_id, message_id, type, name, occurred_at, received_at, properties)
                 VALUES ($1, $2, $3, $4, 'track', $5, $6, $7, $8)""", events);
+        pool.preparedQuery(LAST_EVENTS).execute(Tuple.of(workspaceId)).await().indefinitely();
     }
+
+    /**
+     * Each profile's last event per name, as ingestion keeps it in profiles.last_events (the same
+     * statement as V10__profile_last_events.sql, for one workspace).
+     */
+    static final String LAST_EVENTS = """
+            UPDATE profiles p SET last_events = l.last_events
+              FROM (SELECT profile_id,
+                           jsonb_object_agg(name, (extract(epoch FROM last_at - '2000-01-01 00:00:00+00'::timestamptz) * 1000000)::bigint) AS last_events
+                      FROM (SELECT profile_id, name, max(occurred_at) AS last_at
+                              FROM events WHERE workspace_id = $1 AND name IS NOT NULL GROUP BY profile_id, name) n
+                     GROUP BY profile_id) l
+             WHERE p.workspace_id = $1 AND p.id = l.profile_id""";
 
     private static void batch(PgPool pool, String sql, List<Tuple> tuples) {
         if (!tuples.isEmpty()) {

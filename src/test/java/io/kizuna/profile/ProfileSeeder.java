@@ -52,6 +52,13 @@ public class ProfileSeeder {
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, 'web', $9, $10)""",
                 UUID.fromString(workspaceId), id, profileId, "msg-" + id, type, name, at(occurredAt), "user-" + profileId,
                 new JsonObject(properties), new JsonObject().put("ip", "203.0.113.7"));
+        if (name != null) {
+            // as ingestion keeps it: the profile's last event of each name (V10__profile_last_events.sql)
+            sql("""
+                    UPDATE profiles SET last_events = last_events || jsonb_build_object($3::text,
+                           greatest((last_events ->> $3::text)::bigint, (extract(epoch FROM $4::timestamptz - '2000-01-01 00:00:00+00'::timestamptz) * 1000000)::bigint))
+                     WHERE workspace_id = $1 AND id = $2""", UUID.fromString(workspaceId), profileId, name, at(occurredAt));
+        }
         return id;
     }
 

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.kizuna.common.time.StoredMicros;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -37,6 +39,8 @@ public final class ProfileState {
     public JsonObject viewedProducts = new JsonObject();
     public JsonObject purchasedProducts = new JsonObject();
     public JsonObject channelActivity = new JsonObject();
+    /** Event name -> time of the profile's last event of that name, in {@link StoredMicros} (see V10__profile_last_events.sql). */
+    public JsonObject lastEvents = new JsonObject();
     public Instant createdAt;
     private boolean cartNeedsRebuild;
 
@@ -46,6 +50,7 @@ public final class ProfileState {
     boolean viewedChanged;
     boolean purchasedChanged;
     boolean channelsChanged;
+    boolean lastEventsChanged;
 
     public ProfileState(UUID id, Instant createdAt) {
         this.id = id;
@@ -72,6 +77,14 @@ public final class ProfileState {
             if (previous == null || at.isAfter(previous)) {
                 channelActivity.put(event.channel(), at.toString());
                 channelsChanged = true;
+            }
+        }
+        if (event.name() != null) {
+            long stored = StoredMicros.of(at);
+            Object previous = lastEvents.getValue(event.name());
+            if (!(previous instanceof Number number) || stored > number.longValue()) {
+                lastEvents.put(event.name(), stored);
+                lastEventsChanged = true;
             }
         }
         if ("identify".equals(event.type()) && event.traits() != null) {
@@ -128,7 +141,13 @@ public final class ProfileState {
 
     /** Folds a profile being merged into this one. */
     public void absorb(ProfileState other) {
-        traitsChanged = cartChanged = viewedChanged = purchasedChanged = channelsChanged = true;
+        traitsChanged = cartChanged = viewedChanged = purchasedChanged = channelsChanged = lastEventsChanged = true;
+        for (Map.Entry<String, Object> last : other.lastEvents) {
+            Object ours = lastEvents.getValue(last.getKey());
+            if (last.getValue() instanceof Number theirs && (!(ours instanceof Number number) || theirs.longValue() > number.longValue())) {
+                lastEvents.put(last.getKey(), theirs.longValue());
+            }
+        }
         for (Map.Entry<String, Object> time : other.traitTimes) {
             Instant theirs = instant((String) time.getValue());
             Instant ours = instant(traitTimes.getString(time.getKey()));

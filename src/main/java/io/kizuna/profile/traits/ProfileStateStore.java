@@ -25,21 +25,21 @@ public class ProfileStateStore {
     private static final String COLUMNS = """
             id, traits, trait_times, first_seen_at, last_seen_at, first_order_at, last_order_at, order_count,
             gross_revenue, refunded, cart, cart_value, cart_updated_at, viewed_products, purchased_products,
-            channel_activity, created_at""";
+            channel_activity, created_at, last_events""";
 
     private static final String ROWS = """
             unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
                    $9::int[], $10::numeric[], $11::numeric[], $12::text[], $13::numeric[], $14::timestamptz[], $15::text[], $16::text[],
-                   $17::text[], $18::timestamptz[])
+                   $17::text[], $18::timestamptz[], $20::text[])
                 AS u(id, traits, trait_times, first_seen_at, last_seen_at, first_order_at, last_order_at, order_count,
                      gross_revenue, refunded, cart, cart_value, cart_updated_at, viewed_products, purchased_products,
-                     channel_activity, created_at)""";
+                     channel_activity, created_at, last_events)""";
 
     private static final String INSERT = "INSERT INTO profiles (workspace_id, " + COLUMNS + ", updated_at) "
             + """
             SELECT $1, u.id, u.traits::jsonb, u.trait_times::jsonb, u.first_seen_at, u.last_seen_at, u.first_order_at, u.last_order_at,
                    u.order_count, u.gross_revenue, u.refunded, u.cart::jsonb, u.cart_value, u.cart_updated_at, u.viewed_products::jsonb,
-                   u.purchased_products::jsonb, u.channel_activity::jsonb, u.created_at, $19
+                   u.purchased_products::jsonb, u.channel_activity::jsonb, u.created_at, u.last_events::jsonb, $19
               FROM""" + " " + ROWS;
 
     // "p.id = ANY($2)" makes the profiles side an index lookup of just these rows whatever join the
@@ -54,6 +54,7 @@ public class ProfileStateStore {
                    viewed_products = coalesce(u.viewed_products::jsonb, p.viewed_products),
                    purchased_products = coalesce(u.purchased_products::jsonb, p.purchased_products),
                    channel_activity = coalesce(u.channel_activity::jsonb, p.channel_activity),
+                   last_events = coalesce(u.last_events::jsonb, p.last_events),
                    created_at = u.created_at, updated_at = $19
               FROM""" + " " + ROWS + """
 
@@ -118,6 +119,7 @@ public class ProfileStateStore {
         String[] purchased = new String[n];
         String[] channels = new String[n];
         OffsetDateTime[] createdAt = new OffsetDateTime[n];
+        String[] lastEvents = new String[n];
         for (int i = 0; i < n; i++) {
             ProfileState state = states.get(i);
             ids[i] = state.id;
@@ -137,9 +139,10 @@ public class ProfileStateStore {
             purchased[i] = all || state.purchasedChanged ? state.purchasedProducts.encode() : null;
             channels[i] = all || state.channelsChanged ? state.channelActivity.encode() : null;
             createdAt[i] = time(state.createdAt);
+            lastEvents[i] = all || state.lastEventsChanged ? state.lastEvents.encode() : null;
         }
         return Tuple.tuple(java.util.Arrays.asList(workspaceId, ids, traits, traitTimes, firstSeen, lastSeen, firstOrder, lastOrder, orderCounts,
-                gross, refunded, carts, cartValues, cartUpdated, viewed, purchased, channels, createdAt, time(now)));
+                gross, refunded, carts, cartValues, cartUpdated, viewed, purchased, channels, createdAt, time(now), lastEvents));
     }
 
     private static ProfileState read(Row row) {
@@ -159,6 +162,7 @@ public class ProfileStateStore {
         state.viewedProducts = (JsonObject) row.getValue("viewed_products");
         state.purchasedProducts = (JsonObject) row.getValue("purchased_products");
         state.channelActivity = (JsonObject) row.getValue("channel_activity");
+        state.lastEvents = (JsonObject) row.getValue("last_events");
         return state;
     }
 

@@ -1,0 +1,22 @@
+package io.kizuna.common.time;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Instants as PostgreSQL stores a timestamptz: whole microseconds since 2000-01-01 UTC, cut the way
+ * the reactive client cuts an instant when it sends one. A value computed here equals the
+ * column's stored value, so "the last event of a name" kept beside the profile compares exactly
+ * with the event store.
+ */
+public final class StoredMicros {
+
+    public static final Instant EPOCH = Instant.parse("2000-01-01T00:00:00Z");
+
+    private StoredMicros() {
+    }
+
+    public static long of(Instant instant) {
+        return EPOCH.until(instant, ChronoUnit.MICROS);
+    }
+}
