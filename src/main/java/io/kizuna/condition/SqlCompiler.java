@@ -188,7 +188,7 @@ public final class SqlCompiler {
             return "false";
         }
         String v = jsonAt(root, path);
-        String asText = "(" + v + " #>> '{}')";
+        String asText = textAt(root, path);
         return switch (op) {
             case EXISTS -> "coalesce(jsonb_typeof(" + v + ") <> 'null', false)";
             case IN -> {
@@ -226,6 +226,15 @@ public final class SqlCompiler {
     }
 
     /** The value at a path of object keys; {@code ->} with a text key gives NULL on arrays and scalars, as the spec wants. */
+    /** The value at the path as text, like {@code jsonAt(...) #>> '{}'} but with one operator fewer per row. */
+    private String textAt(String root, List<String> path) {
+        StringBuilder sql = new StringBuilder("(").append(root);
+        for (int i = 0; i < path.size(); i++) {
+            sql.append(i == path.size() - 1 ? " ->> " : " -> ").append(param(path.get(i), TEXT));
+        }
+        return sql.append(")").toString();
+    }
+
     private String jsonAt(String root, List<String> path) {
         StringBuilder sql = new StringBuilder("(").append(root);
         for (String key : path) {
@@ -292,7 +301,7 @@ public final class SqlCompiler {
      * runs the expression on the twelfth that pass instead of on every one.
      */
     private static String whenDateLike(String v, String asText, String textTest) {
-        return "CASE WHEN jsonb_typeof(" + v + ") = 'string' AND " + textTest + " THEN " + asText + " ~ " + DATE_LIKE_PATTERN + " ELSE false END";
+        return "CASE WHEN " + textTest + " THEN jsonb_typeof(" + v + ") = 'string' AND " + asText + " ~ " + DATE_LIKE_PATTERN + " ELSE false END";
     }
 
     /** Months as the two digits of a date-like string: 1 is "01"; numbers of other widths never match two digits. */
@@ -585,7 +594,7 @@ public final class SqlCompiler {
             return "coalesce(" + test + ", false)";
         }
         String v = jsonAt("p.traits", field.traitPath());
-        String asText = "(" + v + " #>> '{}')";
+        String asText = textAt("p.traits", field.traitPath());
         String monthDay = "substr(" + asText + ", 6, 5)";
         String test = switch (anniversary.when()) {
             case TODAY -> monthDay + " = ANY(" + param(anniversaryMonthDays(today), TEXT_ARRAY) + ")";
