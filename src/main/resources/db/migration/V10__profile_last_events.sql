@@ -14,7 +14,14 @@ UPDATE profiles p SET last_events = l.last_events
          GROUP BY workspace_id, profile_id) l
  WHERE p.workspace_id = l.workspace_id AND p.id = l.profile_id;
 
--- A profile row is rewritten by every ingest batch that touches it and is about 2 KB wide (traits,
--- cart, viewed products). Half-empty pages let most of those rewrites be HOT updates on the same
--- page (no index entry, prunable at once); full pages sent a quarter of them elsewhere.
-ALTER TABLE profiles SET (fillfactor = 50);
+-- Whether the profile has an event of that name in [from, to]: what a preview asks the event store
+-- when the profile's last event of the name is dated after the window (a future-dated event). As a
+-- PL/pgSQL function it is not inlined into a subquery, so the rest of the preview can still scan
+-- profiles in parallel; it is called only for the rare profiles that reach it.
+CREATE FUNCTION kizuna_event_between(workspace uuid, profile uuid, event_name text, from_at timestamptz, to_at timestamptz)
+    RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM events
+                    WHERE workspace_id = workspace AND profile_id = profile AND name = event_name
+                      AND occurred_at >= from_at AND occurred_at <= to_at);
+END $$;

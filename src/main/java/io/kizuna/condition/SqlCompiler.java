@@ -456,7 +456,8 @@ public final class SqlCompiler {
      * last event of that name ({@code profiles.last_events}) instead of the event store, where that
      * is exact: ever; since the last other event; from a time on; and within a window ending now or
      * at a date, as long as the last event is not after the window's end (an event dated in the
-     * future), in which case the event store is asked. Null when the event is filtered or counted.
+     * future), in which case the event store is asked through kizuna_event_between (a function, so
+     * that the count can still scan profiles in parallel). Null when the event is filtered or counted.
      */
     private String occurrence(Condition.Event event) {
         EventCount count = event.count();
@@ -489,8 +490,9 @@ public final class SqlCompiler {
             return "coalesce(" + atOrAfterFrom + ", false)";
         }
         String beforeTheEnd = last + " <= " + microsParam(roundedDown(to).toInstant());
+        String fromParam = from == null ? "'-infinity'::timestamptz" : roundedUpParam(from);
         return "(CASE WHEN " + last + " IS NULL THEN false WHEN " + beforeTheEnd + " THEN " + atOrAfterFrom
-                + " ELSE p.id IN (" + matchingEvents(event.name(), event.where(), window) + ") END)";
+                + " ELSE kizuna_event_between($1, p.id, " + param(event.name(), TEXT) + ", " + fromParam + ", " + roundedDownParam(to) + ") END)";
     }
 
     /** The profile's last event named {@code name} in stored microseconds (see V10__profile_last_events.sql); null if none. */

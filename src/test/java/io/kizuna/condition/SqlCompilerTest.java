@@ -209,8 +209,8 @@ class SqlCompilerTest {
                 SqlCompiler.compile(notOrderedSinceAdd, TOKYO).sql());
         CompiledCondition within = SqlCompiler.compile(addedWithin3Hours, TOKYO);
         assertEquals("(CASE WHEN (p.last_events ->> $2::text)::bigint IS NULL THEN false WHEN (p.last_events ->> $2::text)::bigint <= $4::bigint"
-                + " THEN (p.last_events ->> $2::text)::bigint >= $3::bigint ELSE p.id IN (SELECT e.profile_id FROM events e WHERE"
-                + " e.workspace_id = $1 AND e.name = $2::text AND e.occurred_at >= $5::timestamptz AND e.occurred_at <= $6::timestamptz) END)", within.sql());
+                + " THEN (p.last_events ->> $2::text)::bigint >= $3::bigint ELSE kizuna_event_between($1, p.id, $2::text, $5::timestamptz, $6::timestamptz) END)",
+                within.sql());
         assertEquals(StoredMicros.of(NOW.minusSeconds(3 * 3600)), within.params().get(1));
         assertEquals(StoredMicros.of(NOW), within.params().get(2));
     }
