@@ -16,9 +16,9 @@ import io.vertx.mutiny.sqlclient.Row;
 /**
  * Analyzes Kizuna's tables when PostgreSQL's autovacuum is off and they have changed by more than
  * autovacuum's own analyze rule (50 rows plus 10 %). Without fresh statistics, a generic plan
- * cached while a table was empty is kept as it grows: the profile update of an ingest batch was
- * seen scanning every profile of a 20,000-profile table (about 4,600 blocks per batch). ANALYZE
- * invalidates such plans, and the next execution plans with the table's real size. When
+ * cached while a table was empty is kept as it grows: at 20,000 profiles the profile update of an
+ * ingest batch read 4,646 blocks per call with such a plan and 357 once statistics were kept fresh.
+ * ANALYZE invalidates cached plans, and the next execution plans with the table's real size. When
  * autovacuum is on, it does this itself and this job does nothing.
  */
 @ApplicationScoped
