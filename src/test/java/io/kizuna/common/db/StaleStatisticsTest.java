@@ -26,31 +26,17 @@ class StaleStatisticsTest {
     void with_autovacuum_off_a_table_that_changed_a_lot_is_analyzed_and_then_left_alone() {
         assumeTrue("off".equals(value("SHOW autovacuum")), "PostgreSQL analyzes by itself when autovacuum is on");
         pool.query("CREATE TABLE IF NOT EXISTS stale_statistics_probe (n int)").execute().await().indefinitely();
-        pool.query("INSERT INTO stale_statistics_probe SELECT generate_series(1, 500)").execute().await().indefinitely();
+        // pg_stat_force_next_flush: the insert's counts reach pg_stat_user_tables when its transaction ends
+        pool.query("WITH inserted AS (INSERT INTO stale_statistics_probe SELECT generate_series(1, 500) RETURNING 1)"
+                + " SELECT pg_stat_force_next_flush(), count(*) FROM inserted").execute().await().indefinitely();
 
-        // the insert's counts reach pg_stat_user_tables within about a second
-        List<String> analyzed = List.of();
-        for (int attempt = 0; attempt < 50 && analyzed.stream().noneMatch(name -> name.endsWith(".stale_statistics_probe")); attempt++) {
-            analyzed = statistics.analyzeStale().await().indefinitely();
-            if (analyzed.stream().noneMatch(name -> name.endsWith(".stale_statistics_probe"))) {
-                sleep();
-            }
-        }
+        List<String> analyzed = statistics.analyzeStale().await().indefinitely();
 
         assertTrue(analyzed.stream().anyMatch(name -> name.endsWith(".stale_statistics_probe")), analyzed.toString());
         assertTrue(Long.parseLong(value("SELECT reltuples::bigint FROM pg_class WHERE relname = 'stale_statistics_probe'")) >= 500);
         List<String> again = statistics.analyzeStale().await().indefinitely();
         assertFalse(again.stream().anyMatch(name -> name.endsWith(".stale_statistics_probe")), again.toString());
         pool.query("DROP TABLE stale_statistics_probe").execute().await().indefinitely();
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private String value(String sql) {
