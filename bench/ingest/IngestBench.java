@@ -1044,11 +1044,19 @@ public class IngestBench {
                 audienceWorkspaceId, count(admin, "SELECT count(*) FROM tags WHERE kind = 'RULE' AND workspace_id = " + audiences),
                 count(admin, "SELECT count(*) FROM segments WHERE workspace_id = " + audiences));
         PhaseResult result;
+        Map<String, Long> dbBefore = dbStats(admin);
+        Map<String, long[]> tablesBefore = tableStats(admin);
+        boolean statements = resetStatementStats(admin);
         try (WaitSampler waits = new WaitSampler(jdbc, "PostgreSQL JDBC%"); Analyzer analyzer = new Analyzer(jdbc, analyzeEvery)) {
             result = kizunaPhase(generator(prefix, profiles, seed, resendRate), audienceWriteKey, false, profiles);
             waits.close();
             result.print("audiences");
             waits.print("audiences", config.integer("wait-top", 14));
+        }
+        printDbStats("audiences", dbBefore, dbStats(admin), result.messages, result.requests);
+        printTableStats("audiences", tablesBefore, tableStats(admin), result.messages);
+        if (statements) {
+            printStatementStats(admin, "audiences", result.messages, config.integer("statements-top", 20));
         }
         long stored = count(admin, "SELECT count(*) FROM events WHERE workspace_id = " + audiences);
         long orders = count(admin, "SELECT coalesce(sum(order_count), 0) FROM profiles WHERE workspace_id = " + audiences);

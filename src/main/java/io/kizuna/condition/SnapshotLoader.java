@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kizuna.common.json.JsonValues;
+import io.kizuna.common.time.StoredMicros;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -42,7 +44,7 @@ public class SnapshotLoader {
             SELECT p.id, p.traits::text AS traits, p.first_seen_at, p.last_seen_at, p.first_order_at, p.last_order_at, p.order_count,
                    p.lifetime_revenue, p.refunded, p.average_order_value, p.average_order_interval_days, p.cart_value,
                    jsonb_array_length(p.cart) AS cart_items, p.cart_updated_at, p.rfm_recency, p.rfm_frequency, p.rfm_monetary,
-                   p.created_at, p.channel_activity,
+                   p.created_at, p.channel_activity, p.last_events,
                    ARRAY(SELECT t.tag FROM profile_tags t WHERE t.workspace_id = p.workspace_id AND t.profile_id = p.id) AS tags,
                    ARRAY(SELECT s.segment_id FROM segment_members s WHERE s.workspace_id = p.workspace_id AND s.profile_id = p.id) AS segments,
                    ARRAY(SELECT DISTINCT i.type FROM identities i WHERE i.workspace_id = p.workspace_id AND i.profile_id = p.id) AS identity_types,
@@ -53,17 +55,19 @@ public class SnapshotLoader {
 
     // One range of events_profile_name_time_idx per (profile, read) (see ConditionRequirements):
     // the horizon is computed first, in a LATERAL of its own, so partitions can be pruned against it
-    // at run time; a null horizon (AFTER_LAST with no such event) reads nothing. The LATERAL
-    // subqueries (OFFSET 0 keeps them from being flattened) keep a plan from reading every event of
-    // a name in the workspace instead. Only the properties the filters look at are sent back.
+    // at run time; a null horizon (AFTER_LAST with no such event) reads nothing. The horizon of an
+    // AFTER_LAST read is the profile's last event of that name as kept in profiles.last_events
+    // (one primary-key probe instead of a max() over every partition of the event store). The
+    // LATERAL subqueries (OFFSET 0 keeps them from being flattened) keep a plan from reading every
+    // event of a name in the workspace instead. Only the properties the filters look at are sent back.
     private static final String EVENTS = """
             SELECT p.id AS profile_id, r.name, e.id, e.occurred_at, e.properties
               FROM unnest($2::uuid[]) AS p(id)
-             CROSS JOIN unnest($3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[]) AS r(name, since, after_last_of, cap, property_keys)
+             CROSS JOIN unnest($3::text[], $4::timestamptz[], $5::text[], $6::text[]) AS r(name, since, after_last_of, property_keys)
              CROSS JOIN LATERAL (
                    SELECT CASE WHEN r.after_last_of IS NULL THEN coalesce(r.since, '-infinity'::timestamptz)
-                               ELSE (SELECT max(y.occurred_at) FROM events y
-                                      WHERE y.workspace_id = $1 AND y.profile_id = p.id AND y.name = r.after_last_of) END AS horizon,
+                               ELSE (SELECT '2000-01-01 00:00:00+00'::timestamptz + (pr.last_events ->> r.after_last_of)::bigint * interval '1 microsecond'
+                                       FROM profiles pr WHERE pr.workspace_id = $1 AND pr.id = p.id) END AS horizon,
                           r.property_keys::jsonb AS property_keys
                    OFFSET 0) h
              CROSS JOIN LATERAL (
@@ -73,28 +77,67 @@ public class SnapshotLoader {
                                       WHERE ev.properties ? k)::text END AS properties
                      FROM events ev
                     WHERE ev.workspace_id = $1 AND ev.profile_id = p.id AND ev.name = r.name AND ev.occurred_at >= h.horizon
-                    ORDER BY ev.occurred_at DESC
-                    LIMIT r.cap OFFSET 0) e""";
+                    OFFSET 0) e""";
 
     public Uni<Map<UUID, ProfileSnapshot>> load(SqlClient client, UUID workspaceId, List<UUID> profileIds, ConditionRequirements requirements) {
         if (profileIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         UUID[] ids = profileIds.toArray(UUID[]::new);
+        // The latest event of a name is not read from the event store: profiles.last_events keeps
+        // its time (see latestEvents).
+        List<ConditionRequirements.EventRead> ranges = new ArrayList<>();
+        Set<String> latest = new HashSet<>();
+        for (ConditionRequirements.EventRead read : requirements.reads()) {
+            if (read.bound() == ConditionRequirements.Bound.LATEST) {
+                latest.add(read.name());
+            } else {
+                ranges.add(read);
+            }
+        }
         // Both statements are sent at once and pipelined on the connection.
-        Uni<Map<UUID, List<ProfileSnapshot.EventRecord>>> events = requirements.needsEvents()
-                ? client.preparedQuery(EVENTS).execute(readsTuple(workspaceId, ids, requirements.reads())).map(SnapshotLoader::eventsByProfile)
-                : Uni.createFrom().item(Map.of());
+        Uni<Map<UUID, List<ProfileSnapshot.EventRecord>>> events = ranges.isEmpty() ? Uni.createFrom().item(Map.of())
+                : client.preparedQuery(EVENTS).execute(readsTuple(workspaceId, ids, ranges)).map(SnapshotLoader::eventsByProfile);
         Uni<RowSet<Row>> profiles = client.preparedQuery(PROFILES).execute(Tuple.of(workspaceId, ids));
         return Uni.combine().all().unis(events, profiles).asTuple().map(loaded -> {
             Map<UUID, List<ProfileSnapshot.EventRecord>> byProfile = loaded.getItem1();
             Map<UUID, ProfileSnapshot> snapshots = new LinkedHashMap<>();
             for (Row row : loaded.getItem2()) {
                 UUID id = row.getUUID("id");
-                snapshots.put(id, snapshot(row, byProfile.getOrDefault(id, List.of())));
+                List<ProfileSnapshot.EventRecord> profileEvents = latestEvents(byProfile.getOrDefault(id, List.of()), latest,
+                        JsonValues.object(row.getValue("last_events")));
+                snapshots.put(id, snapshot(row, profileEvents));
             }
             return snapshots;
         });
+    }
+
+    /**
+     * Adds, for each name whose latest occurrence the conditions need, that occurrence as kept in
+     * profiles.last_events (microseconds since 2000-01-01, exactly as the event store holds its
+     * time), unless a range read already brought an event of that name at that time or later. An
+     * event added this way carries no properties; it is older than every range read of its name, so
+     * no condition with a window or a property filter looks at it.
+     */
+    static List<ProfileSnapshot.EventRecord> latestEvents(List<ProfileSnapshot.EventRecord> loaded, Set<String> latest, Map<String, Object> lastEvents) {
+        if (latest.isEmpty()) {
+            return loaded;
+        }
+        List<ProfileSnapshot.EventRecord> events = null;
+        for (String name : latest) {
+            if (!(lastEvents.get(name) instanceof Number micros)) {
+                continue;
+            }
+            Instant at = StoredMicros.EPOCH.plus(micros.longValue(), ChronoUnit.MICROS);
+            boolean alreadyLoaded = loaded.stream().anyMatch(event -> event.name().equals(name) && !event.occurredAt().isBefore(at));
+            if (!alreadyLoaded) {
+                if (events == null) {
+                    events = new ArrayList<>(loaded);
+                }
+                events.add(new ProfileSnapshot.EventRecord(name, at, Map.of()));
+            }
+        }
+        return events == null ? loaded : events;
     }
 
     private static Tuple readsTuple(UUID workspaceId, UUID[] ids, List<ConditionRequirements.EventRead> reads) {
@@ -102,17 +145,15 @@ public class SnapshotLoader {
         String[] names = new String[n];
         OffsetDateTime[] since = new OffsetDateTime[n];
         String[] afterLastOf = new String[n];
-        Integer[] caps = new Integer[n];
         String[] propertyKeys = new String[n];
         for (int i = 0; i < n; i++) {
             ConditionRequirements.EventRead read = reads.get(i);
             names[i] = read.name();
             since[i] = read.since() == null ? null : OffsetDateTime.ofInstant(read.since(), ZoneOffset.UTC);
             afterLastOf[i] = read.afterLastOf();
-            caps[i] = read.bound() == ConditionRequirements.Bound.LATEST ? 1 : null;
             propertyKeys[i] = JsonValues.encode(List.copyOf(read.propertyKeys()));
         }
-        return Tuple.from(new Object[] {workspaceId, ids, names, since, afterLastOf, caps, propertyKeys});
+        return Tuple.from(new Object[] {workspaceId, ids, names, since, afterLastOf, propertyKeys});
     }
 
     /** Two reads of one name may both return an event (the latest one, inside the range): it is kept once. */
