@@ -60,10 +60,13 @@ public class SnapshotLoader {
     // (one primary-key probe instead of a max() over every partition of the event store). The
     // LATERAL subqueries (OFFSET 0 keeps them from being flattened) keep a plan from reading every
     // event of a name in the workspace instead. Only the properties the filters look at are sent back.
+    // r.cap is always null (no limit), but a LIMIT whose size the planner cannot know makes it
+    // favour index scans that can stop early; without one, cached plans read small partitions whole
+    // (0.43 sequential scans per event in the 20k-profile ingest bench).
     private static final String EVENTS = """
             SELECT p.id AS profile_id, r.name, e.id, e.occurred_at, e.properties
               FROM unnest($2::uuid[]) AS p(id)
-             CROSS JOIN unnest($3::text[], $4::timestamptz[], $5::text[], $6::text[]) AS r(name, since, after_last_of, property_keys)
+             CROSS JOIN unnest($3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[]) AS r(name, since, after_last_of, cap, property_keys)
              CROSS JOIN LATERAL (
                    SELECT CASE WHEN r.after_last_of IS NULL THEN coalesce(r.since, '-infinity'::timestamptz)
                                ELSE (SELECT '2000-01-01 00:00:00+00'::timestamptz + (pr.last_events ->> r.after_last_of)::bigint * interval '1 microsecond'
@@ -77,7 +80,8 @@ public class SnapshotLoader {
                                       WHERE ev.properties ? k)::text END AS properties
                      FROM events ev
                     WHERE ev.workspace_id = $1 AND ev.profile_id = p.id AND ev.name = r.name AND ev.occurred_at >= h.horizon
-                    OFFSET 0) e""";
+                    ORDER BY ev.occurred_at DESC
+                    LIMIT r.cap OFFSET 0) e""";
 
     public Uni<Map<UUID, ProfileSnapshot>> load(SqlClient client, UUID workspaceId, List<UUID> profileIds, ConditionRequirements requirements) {
         if (profileIds.isEmpty()) {
@@ -153,7 +157,7 @@ public class SnapshotLoader {
             afterLastOf[i] = read.afterLastOf();
             propertyKeys[i] = JsonValues.encode(List.copyOf(read.propertyKeys()));
         }
-        return Tuple.from(new Object[] {workspaceId, ids, names, since, afterLastOf, propertyKeys});
+        return Tuple.from(new Object[] {workspaceId, ids, names, since, afterLastOf, new Integer[n], propertyKeys});
     }
 
     /** Two reads of one name may both return an event (the latest one, inside the range): it is kept once. */
