@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,7 +68,7 @@ public class SnapshotLoader {
              CROSS JOIN unnest($3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[]) AS r(name, since, after_last_of, cap, property_keys)
              CROSS JOIN LATERAL (
                    SELECT CASE WHEN r.after_last_of IS NULL THEN coalesce(r.since, '-infinity'::timestamptz)
-                               ELSE (SELECT '2000-01-01 00:00:00+00'::timestamptz + (pr.last_events ->> r.after_last_of)::bigint * interval '1 microsecond'
+                               ELSE (SELECT """ + StoredMicros.sqlTimestamp("(pr.last_events ->> r.after_last_of)::bigint") + """
                                        FROM profiles pr WHERE pr.workspace_id = $1 AND pr.id = p.id) END AS horizon,
                           r.property_keys::jsonb AS property_keys
                    OFFSET 0) h
@@ -132,7 +131,7 @@ public class SnapshotLoader {
             if (!(lastEvents.get(name) instanceof Number micros)) {
                 continue;
             }
-            Instant at = StoredMicros.EPOCH.plus(micros.longValue(), ChronoUnit.MICROS);
+            Instant at = StoredMicros.instant(micros.longValue());
             boolean alreadyLoaded = loaded.stream().anyMatch(event -> event.name().equals(name) && !event.occurredAt().isBefore(at));
             if (!alreadyLoaded) {
                 if (events == null) {
@@ -160,7 +159,7 @@ public class SnapshotLoader {
         return Tuple.from(new Object[] {workspaceId, ids, names, since, afterLastOf, new Integer[n], propertyKeys});
     }
 
-    /** Two reads of one name may both return an event (the latest one, inside the range): it is kept once. */
+    /** Two reads of one name may both return an event (a range and the events after another name's last): it is kept once. */
     private static Map<UUID, List<ProfileSnapshot.EventRecord>> eventsByProfile(Iterable<Row> rows) {
         Map<UUID, List<ProfileSnapshot.EventRecord>> byProfile = new HashMap<>();
         Set<UUID> seen = new HashSet<>();

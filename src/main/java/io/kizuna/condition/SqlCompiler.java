@@ -515,7 +515,7 @@ public final class SqlCompiler {
             return switch (last.op()) {
                 case EXISTS -> "(" + micros + " IS NOT NULL)";
                 case MISSING -> "(" + micros + " IS NULL)";
-                default -> timeTest("('2000-01-01 00:00:00+00'::timestamptz + " + micros + " * interval '1 microsecond')", true, last.op(), last.value());
+                default -> timeTest(StoredMicros.sqlTimestamp(micros), true, last.op(), last.value());
             };
         }
         String matching = matchingEvents(last.name(), last.where(), new EventWindow.Ever());

@@ -19,4 +19,13 @@ public final class StoredMicros {
     public static long of(Instant instant) {
         return EPOCH.until(instant, ChronoUnit.MICROS);
     }
+
+    public static Instant instant(long micros) {
+        return EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+
+    /** SQL turning a bigint expression of stored microseconds back into the timestamptz it was cut from. */
+    public static String sqlTimestamp(String microsExpression) {
+        return "('2000-01-01 00:00:00+00'::timestamptz + " + microsExpression + " * interval '1 microsecond')";
+    }
 }
