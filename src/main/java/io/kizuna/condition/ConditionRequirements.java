@@ -18,8 +18,10 @@ import java.util.Set;
  * read also says which top-level properties the conditions' filters look at, so events are loaded
  * with only those. A week of page views is thus not loaded because another condition looks at a
  * year of orders, and "not ordered since the last add to cart" does not load every order ever made.
+ * {@code contacts} says whether the conditions look at identity types and consents (reachability
+ * and consent conditions); without them, those are not loaded.
  */
-public record ConditionRequirements(List<EventRead> reads) {
+public record ConditionRequirements(List<EventRead> reads, boolean contacts) {
 
     /** How a read bounds the events of its name. */
     public enum Bound {
@@ -63,7 +65,7 @@ public record ConditionRequirements(List<EventRead> reads) {
     public static ConditionRequirements of(Collection<Condition> conditions, EvaluationContext context) {
         Collector collector = new Collector(context);
         conditions.forEach(collector::visit);
-        return new ConditionRequirements(collector.reads());
+        return new ConditionRequirements(collector.reads(), collector.contacts);
     }
 
     private static final class Collector {
@@ -74,6 +76,7 @@ public record ConditionRequirements(List<EventRead> reads) {
         final Map<String, Set<String>> afterLastOf = new HashMap<>();
         final Set<String> latest = new HashSet<>();
         final Map<String, Set<String>> keys = new HashMap<>();
+        boolean contacts;
 
         Collector(EvaluationContext context) {
             this.context = context;
@@ -102,6 +105,8 @@ public record ConditionRequirements(List<EventRead> reads) {
                 } else {
                     whole.add(name);
                 }
+            } else if (condition instanceof Condition.Consent || condition instanceof Condition.Reachable) {
+                contacts = true;
             } else if (condition instanceof Condition.LastEvent last) {
                 names.add(last.name());
                 filters(last.name(), last.where());

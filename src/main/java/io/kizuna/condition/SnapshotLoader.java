@@ -46,31 +46,40 @@ public class SnapshotLoader {
                    p.created_at, p.channel_activity, p.last_events,
                    ARRAY(SELECT t.tag FROM profile_tags t WHERE t.workspace_id = p.workspace_id AND t.profile_id = p.id) AS tags,
                    ARRAY(SELECT s.segment_id FROM segment_members s WHERE s.workspace_id = p.workspace_id AND s.profile_id = p.id) AS segments,
-                   ARRAY(SELECT DISTINCT i.type FROM identities i WHERE i.workspace_id = p.workspace_id AND i.profile_id = p.id) AS identity_types,
-                   (SELECT jsonb_agg(jsonb_build_array(c.channel, c.topic, c.granted)) FROM profile_consents c
-                     WHERE c.workspace_id = p.workspace_id AND c.profile_id = p.id) AS consents
+                   CASE WHEN p.id = ANY($3) THEN ARRAY(SELECT DISTINCT i.type FROM identities i
+                                                       WHERE i.workspace_id = p.workspace_id AND i.profile_id = p.id)
+                        ELSE '{}'::text[] END AS identity_types,
+                   CASE WHEN p.id = ANY($3) THEN (SELECT jsonb_agg(jsonb_build_array(c.channel, c.topic, c.granted)) FROM profile_consents c
+                                                   WHERE c.workspace_id = p.workspace_id AND c.profile_id = p.id) END AS consents
               FROM profiles p
              WHERE p.workspace_id = $1 AND p.id = ANY($2)""";
 
-    // One range of events_profile_name_time_idx per (profile, read) (see ConditionRequirements):
-    // the horizon is computed first, in a LATERAL of its own, so partitions can be pruned against it
-    // at run time; a null horizon (AFTER_LAST with no such event) reads nothing. The horizon of an
-    // AFTER_LAST read is the profile's last event of that name as kept in profiles.last_events
-    // (one primary-key probe instead of a max() over every partition of the event store). The
-    // LATERAL subqueries (OFFSET 0 keeps them from being flattened) keep a plan from reading every
-    // event of a name in the workspace instead. Only the properties the filters look at are sent back.
+    // One range of events_profile_name_time_idx per (profile, read) (see ConditionRequirements).
+    // Both ends of the range come first, from one primary-key probe of the profile in a LATERAL of
+    // its own, so partitions can be pruned against them at run time:
+    // - the horizon: the read's start, or for an AFTER_LAST read the profile's last event of the
+    //   other name (null when there is none: nothing is read);
+    // - the ceiling: the profile's last event of the read's own name. Nothing lies beyond it, so
+    //   the empty partitions ahead of now are not scanned, and a name the profile never sent is
+    //   not looked up at all.
+    // Both come from profiles.last_events, which the SQL engine trusts the same way. The LATERAL
+    // subqueries (OFFSET 0 keeps them from being flattened) keep a plan from reading every event of
+    // a name in the workspace instead. Only the properties the filters look at are sent back.
     // r.cap is always null (no limit), but a LIMIT whose size the planner cannot know makes it
     // favour index scans that can stop early; without one, cached plans read small partitions whole
     // (0.43 sequential scans per event in the 20k-profile ingest bench).
     private static final String EVENTS = """
-            SELECT p.id AS profile_id, r.name, e.id, e.occurred_at, e.properties
-              FROM unnest($2::uuid[]) AS p(id)
-             CROSS JOIN unnest($3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[]) AS r(name, since, after_last_of, cap, property_keys)
+            SELECT r.profile_id, r.name, e.id, e.occurred_at, e.properties
+              FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[])
+                   AS r(profile_id, name, since, after_last_of, cap, property_keys)
              CROSS JOIN LATERAL (
                    SELECT CASE WHEN r.after_last_of IS NULL THEN coalesce(r.since, '-infinity'::timestamptz)
-                               ELSE (SELECT """ + StoredMicros.sqlTimestamp("(pr.last_events ->> r.after_last_of)::bigint") + """
-                                       FROM profiles pr WHERE pr.workspace_id = $1 AND pr.id = p.id) END AS horizon,
+                               ELSE """ + StoredMicros.sqlTimestamp("(pr.last_events ->> r.after_last_of)::bigint") + """
+                           END AS horizon,
+                          """ + StoredMicros.sqlTimestamp("(pr.last_events ->> r.name)::bigint") + """
+                           AS ceiling,
                           r.property_keys::jsonb AS property_keys
+                     FROM profiles pr WHERE pr.workspace_id = $1 AND pr.id = r.profile_id
                    OFFSET 0) h
              CROSS JOIN LATERAL (
                    SELECT ev.id, ev.occurred_at,
@@ -78,41 +87,74 @@ public class SnapshotLoader {
                                ELSE (SELECT jsonb_object_agg(k, ev.properties -> k) FROM jsonb_array_elements_text(h.property_keys) AS k
                                       WHERE ev.properties ? k)::text END AS properties
                      FROM events ev
-                    WHERE ev.workspace_id = $1 AND ev.profile_id = p.id AND ev.name = r.name AND ev.occurred_at >= h.horizon
+                    WHERE ev.workspace_id = $1 AND ev.profile_id = r.profile_id AND ev.name = r.name
+                      AND ev.occurred_at >= h.horizon AND ev.occurred_at <= h.ceiling
                     ORDER BY ev.occurred_at DESC
                     LIMIT r.cap OFFSET 0) e""";
 
+    /** Snapshots of the profiles, each holding what the same requirements ask for. */
     public Uni<Map<UUID, ProfileSnapshot>> load(SqlClient client, UUID workspaceId, List<UUID> profileIds, ConditionRequirements requirements) {
-        if (profileIds.isEmpty()) {
+        Map<UUID, ConditionRequirements> each = new LinkedHashMap<>();
+        profileIds.forEach(id -> each.put(id, requirements));
+        return load(client, workspaceId, each);
+    }
+
+    /**
+     * Snapshots of the profiles, each holding what its own requirements ask for: the real-time
+     * engine loads, per profile, only what the conditions it decides again read.
+     */
+    public Uni<Map<UUID, ProfileSnapshot>> load(SqlClient client, UUID workspaceId, Map<UUID, ConditionRequirements> requirements) {
+        if (requirements.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        UUID[] ids = profileIds.toArray(UUID[]::new);
+        UUID[] ids = requirements.keySet().toArray(UUID[]::new);
         // The latest event of a name is not read from the event store: profiles.last_events keeps
         // its time (see latestEvents).
+        Map<ConditionRequirements, Split> splits = new HashMap<>();
+        List<UUID> readProfiles = new ArrayList<>();
         List<ConditionRequirements.EventRead> ranges = new ArrayList<>();
-        Set<String> latest = new HashSet<>();
-        for (ConditionRequirements.EventRead read : requirements.reads()) {
-            if (read.bound() == ConditionRequirements.Bound.LATEST) {
-                latest.add(read.name());
-            } else {
+        List<UUID> contacts = new ArrayList<>();
+        requirements.forEach((id, needs) -> {
+            Split split = splits.computeIfAbsent(needs, Split::of);
+            for (ConditionRequirements.EventRead read : split.ranges()) {
+                readProfiles.add(id);
                 ranges.add(read);
             }
-        }
+            if (needs.contacts()) {
+                contacts.add(id);
+            }
+        });
         // Both statements are sent at once and pipelined on the connection.
         Uni<Map<UUID, List<ProfileSnapshot.EventRecord>>> events = ranges.isEmpty() ? Uni.createFrom().item(Map.of())
-                : client.preparedQuery(EVENTS).execute(readsTuple(workspaceId, ids, ranges)).map(SnapshotLoader::eventsByProfile);
-        Uni<RowSet<Row>> profiles = client.preparedQuery(PROFILES).execute(Tuple.of(workspaceId, ids));
+                : client.preparedQuery(EVENTS).execute(readsTuple(workspaceId, readProfiles, ranges)).map(SnapshotLoader::eventsByProfile);
+        Uni<RowSet<Row>> profiles = client.preparedQuery(PROFILES).execute(Tuple.of(workspaceId, ids, contacts.toArray(UUID[]::new)));
         return Uni.combine().all().unis(events, profiles).asTuple().map(loaded -> {
             Map<UUID, List<ProfileSnapshot.EventRecord>> byProfile = loaded.getItem1();
             Map<UUID, ProfileSnapshot> snapshots = new LinkedHashMap<>();
             for (Row row : loaded.getItem2()) {
                 UUID id = row.getUUID("id");
-                List<ProfileSnapshot.EventRecord> profileEvents = latestEvents(byProfile.getOrDefault(id, List.of()), latest,
-                        JsonValues.object(row.getValue("last_events")));
+                List<ProfileSnapshot.EventRecord> profileEvents = latestEvents(byProfile.getOrDefault(id, List.of()),
+                        splits.get(requirements.get(id)).latest(), JsonValues.object(row.getValue("last_events")));
                 snapshots.put(id, snapshot(row, profileEvents));
             }
             return snapshots;
         });
+    }
+
+    /** A profile's reads: ranges from the event store, and the names whose latest occurrence comes from the profile row. */
+    private record Split(List<ConditionRequirements.EventRead> ranges, Set<String> latest) {
+        static Split of(ConditionRequirements requirements) {
+            List<ConditionRequirements.EventRead> ranges = new ArrayList<>();
+            Set<String> latest = new HashSet<>();
+            for (ConditionRequirements.EventRead read : requirements.reads()) {
+                if (read.bound() == ConditionRequirements.Bound.LATEST) {
+                    latest.add(read.name());
+                } else {
+                    ranges.add(read);
+                }
+            }
+            return new Split(ranges, latest);
+        }
     }
 
     /**
@@ -143,7 +185,8 @@ public class SnapshotLoader {
         return events == null ? loaded : events;
     }
 
-    private static Tuple readsTuple(UUID workspaceId, UUID[] ids, List<ConditionRequirements.EventRead> reads) {
+    /** The (profile, read) pairs as one array per column, for {@link #EVENTS}. */
+    private static Tuple readsTuple(UUID workspaceId, List<UUID> profileIds, List<ConditionRequirements.EventRead> reads) {
         int n = reads.size();
         String[] names = new String[n];
         OffsetDateTime[] since = new OffsetDateTime[n];
@@ -156,7 +199,7 @@ public class SnapshotLoader {
             afterLastOf[i] = read.afterLastOf();
             propertyKeys[i] = JsonValues.encode(List.copyOf(read.propertyKeys()));
         }
-        return Tuple.from(new Object[] {workspaceId, ids, names, since, afterLastOf, new Integer[n], propertyKeys});
+        return Tuple.from(new Object[] {workspaceId, profileIds.toArray(UUID[]::new), names, since, afterLastOf, new Integer[n], propertyKeys});
     }
 
     /** Two reads of one name may both return an event (a range and the events after another name's last): it is kept once. */

@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.kizuna.common.id.Ids;
 import io.kizuna.common.time.UtcTimes;
+import io.kizuna.condition.ProfileChange;
 import io.kizuna.profile.ProfileIngestion;
 import io.kizuna.profile.identity.ConcurrentMergeException;
 import io.kizuna.profile.identity.IdentityClaim;
@@ -276,11 +277,38 @@ public class IngestService {
                         .chain(() -> events.reassign(connection, workspaceId, resolution.mergedInto()))
                         .chain(() -> apply(connection, workspaceId, resolution, byProfile, now))
                         .chain(changed -> audiences.merged(connection, workspaceId, resolution.mergedInto(), now)
-                                .chain(() -> audiences.evaluate(connection, workspaceId, changed, now)))
+                                .chain(() -> audiences.evaluate(connection, workspaceId, changes(changed, resolution, byProfile), now)))
                         .replaceWith(new Outcome(stored, suppressed));
             });
         });
     }
+    /**
+     * What changed on each profile, for the audience engine: everything on new and merged profiles
+     * and on those an identity was attached to (the resolver locked those early); otherwise the
+     * new events' names, and traits when an identify carried some.
+     */
+    static Map<UUID, ProfileChange> changes(Set<UUID> changed, Resolution resolution, Map<UUID, List<TraitEvent>> byProfile) {
+        Set<UUID> survivors = new HashSet<>(resolution.mergedInto().values());
+        Map<UUID, ProfileChange> changes = new LinkedHashMap<>();
+        for (UUID id : changed) {
+            List<TraitEvent> profileEvents = byProfile.get(id);
+            if (profileEvents == null || resolution.created().contains(id) || survivors.contains(id) || resolution.existing().containsKey(id)) {
+                changes.put(id, ProfileChange.EVERYTHING);
+                continue;
+            }
+            Set<String> names = new HashSet<>();
+            boolean traits = false;
+            for (TraitEvent event : profileEvents) {
+                if (event.name() != null) {
+                    names.add(event.name());
+                }
+                traits |= "identify".equals(event.type()) && event.traits() != null;
+            }
+            changes.put(id, ProfileChange.events(names, traits));
+        }
+        return changes;
+    }
+
     private Uni<Set<UUID>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, List<TraitEvent>> byProfile, Instant now) {
         return profiles.apply(connection, workspaceId, resolution, byProfile,
                 (profileId, lastOrderAt) -> events.cartEvents(connection, workspaceId, profileId, lastOrderAt), now);

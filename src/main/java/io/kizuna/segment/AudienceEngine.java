@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,10 +25,12 @@ import org.jboss.logging.Logger;
 
 import io.kizuna.condition.AudiencesChanged;
 import io.kizuna.condition.Condition;
+import io.kizuna.condition.ConditionInputs;
 import io.kizuna.condition.ConditionMatcher;
 import io.kizuna.condition.ConditionRequirements;
 import io.kizuna.condition.ConditionTimeline;
 import io.kizuna.condition.EvaluationContext;
+import io.kizuna.condition.ProfileChange;
 import io.kizuna.condition.ProfileSnapshot;
 import io.kizuna.condition.SnapshotLoader;
 import io.kizuna.condition.TimeDependence;
@@ -43,10 +48,15 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Keeps rule tags and segment memberships true in real time. For the profiles a transaction just
- * changed it loads their snapshots once, decides every rule tag and then every segment in
+ * changed it loads their snapshots once, decides the rule tags and then the segments in
  * dependency order with the in-memory matcher (a segment sees the tags decided a moment before),
  * writes only the differences, and records when each profile's time-relative conditions may next
  * change ({@link ConditionTimeline}), so {@link WakeupSweep} can flip them when time alone moves.
+ *
+ * <p>Only the conditions whose inputs the change touched ({@link ConditionInputs}) are decided
+ * again, and only what they read is loaded: new page views do not reload a month of orders, and
+ * identities and consents are read only when an identity was attached or a reachability or
+ * consent condition is decided again.
  */
 @ApplicationScoped
 public class AudienceEngine {
@@ -69,19 +79,51 @@ public class AudienceEngine {
     private static final String MEMBERSHIPS_OF = """
             SELECT segment_id, profile_id FROM segment_members WHERE workspace_id = $1 AND profile_id = ANY($2)""";
 
-    /** The rule tags and segments of a workspace, as the engine evaluates them. */
-    record Audiences(List<RuleTag> tags, List<SegmentRule> segments, List<Condition> conditions, List<Condition> timed) {
+    /**
+     * The rule tags and segments of a workspace, as the engine evaluates them: {@code conditions}
+     * and {@code inputs} hold the tags' conditions, then the segments', in the order they are decided.
+     */
+    record Audiences(List<RuleTag> tags, List<SegmentRule> segments, List<Condition> conditions, List<Condition> timed,
+            List<ConditionInputs> inputs) {
 
         static Audiences of(List<RuleTag> tags, List<SegmentRule> segments) {
             List<Condition> conditions = new ArrayList<>();
             tags.forEach(tag -> conditions.add(tag.condition()));
             segments.forEach(segment -> conditions.add(segment.condition()));
-            return new Audiences(tags, segments, conditions, conditions.stream().filter(TimeDependence::dependsOnTime).toList());
+            return new Audiences(tags, segments, conditions, conditions.stream().filter(TimeDependence::dependsOnTime).toList(),
+                    conditions.stream().map(ConditionInputs::of).toList());
         }
 
         boolean isEmpty() {
             return conditions.isEmpty();
         }
+
+        /**
+         * The conditions a change may flip: those reading an input that changed, and those reading
+         * a tag or segment decided again before them (rule tags never read segments).
+         */
+        Plan plan(ProfileChange change, EvaluationContext context) {
+            BitSet decide = new BitSet(conditions.size());
+            Set<String> redecidedTags = new HashSet<>();
+            Set<UUID> redecidedSegments = new HashSet<>();
+            List<Condition> chosen = new ArrayList<>();
+            for (int i = 0; i < conditions.size(); i++) {
+                if (inputs.get(i).touchedBy(change, redecidedTags, redecidedSegments)) {
+                    decide.set(i);
+                    chosen.add(conditions.get(i));
+                    if (i < tags.size()) {
+                        redecidedTags.add(tags.get(i).name());
+                    } else {
+                        redecidedSegments.add(segments.get(i - tags.size()).id());
+                    }
+                }
+            }
+            return new Plan(decide, ConditionRequirements.of(chosen, context), chosen.stream().filter(TimeDependence::dependsOnTime).toList());
+        }
+    }
+
+    /** The conditions to decide again for one kind of change (bit i: {@code Audiences.conditions} i), and what they read. */
+    record Plan(BitSet decide, ConditionRequirements requirements, List<Condition> timed) {
     }
 
     private record Cached(Uni<Audiences> audiences, Instant until) {
@@ -182,53 +224,81 @@ public class AudienceEngine {
      * writes what changed. Profiles that no longer exist (merged away) are skipped.
      */
     public Uni<Void> evaluate(SqlClient client, UUID workspaceId, Collection<UUID> profileIds, Instant now) {
-        if (profileIds.isEmpty()) {
+        Map<UUID, ProfileChange> changes = new LinkedHashMap<>();
+        profileIds.forEach(id -> changes.put(id, ProfileChange.EVERYTHING));
+        return evaluate(client, workspaceId, changes, now);
+    }
+
+    /**
+     * Re-decides, for each profile, the rule tags and segments its change may flip, inside the
+     * caller's transaction, loading only what those conditions read, and writes what changed. The
+     * others keep their answer until their inputs change or their wake-up is due. Profiles that no
+     * longer exist (merged away) are skipped.
+     */
+    public Uni<Void> evaluate(SqlClient client, UUID workspaceId, Map<UUID, ProfileChange> changes, Instant now) {
+        if (changes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return audiences(workspaceId).chain(audiences -> audiences.isEmpty() ? Uni.createFrom().voidItem()
                 : zones.zone(workspaceId).chain(zone -> {
                     EvaluationContext context = new EvaluationContext(workspaceId, now, zone);
-                    ConditionRequirements requirements = ConditionRequirements.of(audiences.conditions(), context);
-                    return snapshots.load(client, workspaceId, List.copyOf(profileIds), requirements)
-                            .chain(loaded -> decideAndWrite(client, workspaceId, audiences, loaded.values(), context));
+                    Map<ProfileChange, Plan> plans = new HashMap<>();
+                    Map<UUID, Plan> planOf = new HashMap<>();
+                    Map<UUID, ConditionRequirements> requirements = new LinkedHashMap<>();
+                    changes.forEach((id, change) -> {
+                        Plan plan = plans.computeIfAbsent(change, c -> audiences.plan(c, context));
+                        if (!plan.decide().isEmpty()) {
+                            planOf.put(id, plan);
+                            requirements.put(id, plan.requirements());
+                        }
+                    });
+                    return requirements.isEmpty() ? Uni.createFrom().voidItem()
+                            : snapshots.load(client, workspaceId, requirements)
+                                    .chain(loaded -> decideAndWrite(client, workspaceId, audiences, loaded.values(), planOf, context));
                 }));
     }
 
     private Uni<Void> decideAndWrite(SqlClient client, UUID workspaceId, Audiences audiences, Collection<ProfileSnapshot> profiles,
-            EvaluationContext context) {
+            Map<UUID, Plan> planOf, EvaluationContext context) {
         List<TagChange> tagChanges = new ArrayList<>();
         List<MembershipChange> membershipChanges = new ArrayList<>();
         List<UUID> wakeIds = new ArrayList<>();
         List<OffsetDateTime> wakeAts = new ArrayList<>();
+        int tagCount = audiences.tags().size();
         for (ProfileSnapshot stored : profiles) {
+            Plan plan = planOf.get(stored.id());
             Set<String> tagsNow = new HashSet<>(stored.tags());
             Set<UUID> segmentsNow = new HashSet<>(stored.segments());
             ProfileSnapshot profile = new ProfileSnapshot(stored.id(), stored.traits(), stored.computed(), tagsNow, segmentsNow,
                     stored.consents(), stored.identityTypes(), stored.events());
-            for (RuleTag tag : audiences.tags()) {
-                boolean matches = ConditionMatcher.matches(tag.condition(), profile, context);
-                if (matches != tagsNow.contains(tag.name())) {
-                    tagChanges.add(new TagChange(profile.id(), tag.name(), matches));
-                    if (matches) {
-                        tagsNow.add(tag.name());
-                    } else {
-                        tagsNow.remove(tag.name());
+            for (int i = plan.decide().nextSetBit(0); i >= 0; i = plan.decide().nextSetBit(i + 1)) {
+                boolean matches = ConditionMatcher.matches(audiences.conditions().get(i), profile, context);
+                if (i < tagCount) {
+                    String tag = audiences.tags().get(i).name();
+                    if (matches != tagsNow.contains(tag)) {
+                        tagChanges.add(new TagChange(profile.id(), tag, matches));
+                        if (matches) {
+                            tagsNow.add(tag);
+                        } else {
+                            tagsNow.remove(tag);
+                        }
+                    }
+                } else {
+                    UUID segment = audiences.segments().get(i - tagCount).id();
+                    if (matches != segmentsNow.contains(segment)) {
+                        membershipChanges.add(new MembershipChange(segment, profile.id(), matches));
+                        if (matches) {
+                            segmentsNow.add(segment);
+                        } else {
+                            segmentsNow.remove(segment);
+                        }
                     }
                 }
             }
-            for (SegmentRule segment : audiences.segments()) {
-                boolean matches = ConditionMatcher.matches(segment.condition(), profile, context);
-                if (matches != segmentsNow.contains(segment.id())) {
-                    membershipChanges.add(new MembershipChange(segment.id(), profile.id(), matches));
-                    if (matches) {
-                        segmentsNow.add(segment.id());
-                    } else {
-                        segmentsNow.remove(segment.id());
-                    }
-                }
-            }
-            if (!audiences.timed().isEmpty()) {
-                Instant wake = ConditionTimeline.nextChange(audiences.timed(), profile, context);
+            // Wake-ups only move earlier (UPSERT_WAKEUPS), so the next change of the conditions
+            // decided now is enough: the others' next change is already planned.
+            if (!plan.timed().isEmpty()) {
+                Instant wake = ConditionTimeline.nextChange(plan.timed(), profile, context);
                 if (wake != null) {
                     wakeIds.add(profile.id());
                     wakeAts.add(wake.atOffset(ZoneOffset.UTC));

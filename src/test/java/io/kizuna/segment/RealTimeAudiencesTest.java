@@ -206,6 +206,34 @@ class RealTimeAudiencesTest {
         }
     }
 
+    @Test
+    void page_views_leave_the_cart_segment_alone_an_email_makes_the_abandoner_reachable_and_the_order_exits_both() {
+        UUID abandoned = segment("Added to cart, not ordered since", Map.of("all", List.of(
+                Map.of("event", Map.of("name", "Product Added", "window", Map.of("withinLast", Map.of("amount", 3, "unit", "hours")))),
+                Map.of("event", Map.of("name", "Order Completed", "window", Map.of("since", "Product Added"), "count", Map.of("exactly", 0))))));
+        UUID reachable = segment("Reachable by email", Map.of("reachable", "email"));
+        UUID emailable = segment("Emailable abandoners", Map.of("all", List.of(Map.of("segment", abandoned.toString()),
+                Map.of("segment", reachable.toString()))));
+        track("sora", "Product Added", Map.of("product_id", "sku-3", "price", 3200, "quantity", 1), NOON_IN_TOKYO);
+        UUID sora = profile("sora");
+        assertTrue(isMember(abandoned, sora));
+        assertFalse(isMember(reachable, sora), "no email yet");
+
+        Tracking.send(shop.ingestKey(), "page", Map.of("userId", "sora", "name", "Home", "messageId", "page-sora",
+                "timestamp", NOON_IN_TOKYO.plusSeconds(60).toString())).statusCode(200);
+        assertTrue(isMember(abandoned, sora), "a page view is not an order: still in the segment");
+
+        Tracking.send(shop.ingestKey(), "identify", Map.of("userId", "sora", "messageId", "identify-sora",
+                "timestamp", NOON_IN_TOKYO.plusSeconds(120).toString(), "traits", Map.of("email", "sora@example.jp"))).statusCode(200);
+        assertTrue(isMember(reachable, sora), "the email attached makes the profile reachable");
+        assertTrue(isMember(emailable, sora), "and the segment reading both sees it in the same transaction");
+
+        track("sora", "Order Completed", Map.of("order_id", "o-5", "total", 3200), NOON_IN_TOKYO.plusSeconds(180));
+        assertFalse(isMember(abandoned, sora), "the order ends the abandonment");
+        assertFalse(isMember(emailable, sora), "and the segment reading it is decided again with it");
+        assertTrue(isMember(reachable, sora), "reachability did not change");
+    }
+
     private void ruleTag(String name, Map<String, Object> conditions) {
         withKey(shop.adminKey()).body(Map.of("name", name, "kind", "RULE", "conditions", conditions)).post("/v1/tags").then().statusCode(201);
         awaitReady("/v1/tags/" + name);

@@ -1,0 +1,97 @@
+package io.kizuna.condition;
+
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The inputs a condition's answer depends on, besides the clock: traits, computed traits, events
+ * of some names, identities and consents, tags and segments. A condition none of whose inputs
+ * changed keeps its answer, except as time passes, which wake-ups take care of
+ * ({@link ConditionTimeline}); the real-time engine then neither decides it again nor loads what
+ * it reads.
+ */
+public record ConditionInputs(boolean traits, boolean computed, Set<String> eventNames, boolean contacts, Set<String> tags, Set<UUID> segments) {
+
+    public ConditionInputs {
+        eventNames = Set.copyOf(eventNames);
+        tags = Set.copyOf(tags);
+        segments = Set.copyOf(segments);
+    }
+
+    public static ConditionInputs of(Condition condition) {
+        Collector collector = new Collector();
+        collector.visit(condition);
+        return new ConditionInputs(collector.traits, collector.computed, collector.eventNames, collector.contacts, collector.tags, collector.segments);
+    }
+
+    /**
+     * Whether the change, or a change of the tags and segments named, may change the answer. A
+     * random bucket reads only the profile id, so it is decided again only with everything.
+     */
+    public boolean touchedBy(ProfileChange change, Collection<String> changedTags, Collection<UUID> changedSegments) {
+        if (change.everything() || (traits && change.traits()) || (computed && change.computed())) {
+            return true;
+        }
+        for (String name : change.eventNames()) {
+            if (eventNames.contains(name)) {
+                return true;
+            }
+        }
+        for (String tag : changedTags) {
+            if (tags.contains(tag)) {
+                return true;
+            }
+        }
+        for (UUID segment : changedSegments) {
+            if (segments.contains(segment)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final class Collector {
+        boolean traits;
+        boolean computed;
+        boolean contacts;
+        final Set<String> eventNames = new LinkedHashSet<>();
+        final Set<String> tags = new LinkedHashSet<>();
+        final Set<UUID> segments = new LinkedHashSet<>();
+
+        void visit(Condition condition) {
+            if (condition instanceof Condition.All all) {
+                all.conditions().forEach(this::visit);
+            } else if (condition instanceof Condition.Any any) {
+                any.conditions().forEach(this::visit);
+            } else if (condition instanceof Condition.Not not) {
+                visit(not.condition());
+            } else if (condition instanceof Condition.Trait) {
+                traits = true;
+            } else if (condition instanceof Condition.Computed) {
+                computed = true;
+            } else if (condition instanceof Condition.HasTag tag) {
+                tags.add(tag.tag());
+            } else if (condition instanceof Condition.InSegment segment) {
+                segments.add(segment.segmentId());
+            } else if (condition instanceof Condition.Event event) {
+                eventNames.add(event.name());
+                if (event.window() instanceof Condition.EventWindow.SinceEvent since) {
+                    eventNames.add(since.name());
+                }
+            } else if (condition instanceof Condition.LastEvent last) {
+                eventNames.add(last.name());
+            } else if (condition instanceof Condition.Consent || condition instanceof Condition.Reachable) {
+                contacts = true;
+            } else if (condition instanceof Condition.Anniversary anniversary) {
+                if (anniversary.field().traitPath() != null) {
+                    traits = true;
+                } else {
+                    computed = true;
+                }
+            }
+            // A random bucket reads only the profile id.
+        }
+    }
+}
