@@ -1234,16 +1234,17 @@ public class IngestBench {
 
     /** The statements of this database that took the most server time since the reset, per 1,000 events. */
     static void printStatementStats(Connection connection, String label, long events, int top) throws SQLException {
-        say("   %s statements by server time (per 1k events: ms executing, calls, blocks read outside shared_buffers, WAL kB):", label);
+        say("   %s statements by server time (per 1k events: ms executing, calls, blocks read outside shared_buffers, WAL kB, ms planning"
+                + " when pg_stat_statements.track_planning is on):", label);
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("""
-                SELECT total_exec_time, calls, shared_blks_read, wal_bytes, regexp_replace(query, '\\s+', ' ', 'g') AS query
+                SELECT total_exec_time, calls, shared_blks_read, wal_bytes, total_plan_time, regexp_replace(query, '\\s+', ' ', 'g') AS query
                   FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
                  WHERE d.datname = current_database() ORDER BY total_exec_time DESC LIMIT """ + " " + top)) {
             double per = 1000.0 / Math.max(1, events);
             while (rows.next()) {
                 String query = rows.getString("query");
-                say("     %7.1f ms %7.1f calls %7.1f blks %7.1f kB  %s", rows.getDouble(1) * per, rows.getLong(2) * per, rows.getLong(3) * per,
-                        rows.getDouble(4) * per / 1024, query.length() > 90 ? query.substring(0, 90) : query);
+                say("     %7.1f ms %7.1f calls %7.1f blks %7.1f kB %6.1f ms plan  %s", rows.getDouble(1) * per, rows.getLong(2) * per,
+                        rows.getLong(3) * per, rows.getDouble(4) * per / 1024, rows.getDouble(5) * per, query.length() > 90 ? query.substring(0, 90) : query);
             }
         }
     }
