@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -274,14 +275,26 @@ public class IngestService {
                             message.timestamp(), message.channel(), message.properties(), message.traits()));
                 }
                 return events.insert(connection, workspaceId, newEvents)
-                        .chain(() -> events.reassign(connection, workspaceId, resolution.mergedInto()))
-                        .chain(() -> apply(connection, workspaceId, resolution, byProfile, now))
-                        .chain(changed -> audiences.merged(connection, workspaceId, resolution.mergedInto(), now)
-                                .chain(() -> audiences.evaluate(connection, workspaceId, changes(changed, resolution, byProfile), now)))
+                        .chain(() -> foldAndDecide(connection, workspaceId, resolution, byProfile, now))
                         .replaceWith(new Outcome(stored, suppressed));
             });
         });
     }
+    /** Moves merged profiles' events, folds the events into the profiles, and decides their rule tags and segments again. */
+    private Uni<Void> foldAndDecide(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, List<TraitEvent>> byProfile,
+            Instant now) {
+        if (resolution.mergedInto().isEmpty()) {
+            // Rule tags and segments are decided right behind the profile writes (pipelined).
+            return apply(connection, workspaceId, resolution, byProfile, now,
+                    changed -> audiences.evaluate(connection, workspaceId, changes(changed, resolution, byProfile), now)).replaceWithVoid();
+        }
+        // Merged-away profiles hand their tags over to the survivors before those are decided.
+        return events.reassign(connection, workspaceId, resolution.mergedInto())
+                .chain(() -> apply(connection, workspaceId, resolution, byProfile, now, changed -> Uni.createFrom().voidItem()))
+                .chain(changed -> audiences.merged(connection, workspaceId, resolution.mergedInto(), now)
+                        .chain(() -> audiences.evaluate(connection, workspaceId, changes(changed, resolution, byProfile), now)));
+    }
+
     /**
      * What changed on each profile, for the audience engine: everything on new and merged profiles
      * and on those an identity was attached to (the resolver locked those early); otherwise the
@@ -309,9 +322,10 @@ public class IngestService {
         return changes;
     }
 
-    private Uni<Set<UUID>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, List<TraitEvent>> byProfile, Instant now) {
+    private Uni<Set<UUID>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, List<TraitEvent>> byProfile, Instant now,
+            Function<Set<UUID>, Uni<Void>> behindTheWrites) {
         return profiles.apply(connection, workspaceId, resolution, byProfile,
-                (profileId, lastOrderAt) -> events.cartEvents(connection, workspaceId, profileId, lastOrderAt), now);
+                (profileId, lastOrderAt) -> events.cartEvents(connection, workspaceId, profileId, lastOrderAt), now, behindTheWrites);
     }
 
     /** A concurrent merge, a deadlock or a serialization failure: the whole transaction can run again. */

@@ -2,6 +2,7 @@ package io.kizuna.profile.traits;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,21 +83,25 @@ public class ProfileStateStore {
                 });
     }
 
-    /** Writes new and changed profiles with one statement each, whatever their number, and deletes merged-away ones. */
+    /**
+     * Writes new and changed profiles with one statement each, whatever their number, and deletes
+     * merged-away ones. The statements touch different rows, so they are all sent at once
+     * (pipelined) when the returned Uni is subscribed to, in this order.
+     */
     public Uni<Void> save(SqlConnection connection, UUID workspaceId, List<ProfileState> created, List<ProfileState> changed,
             List<UUID> deleted, Instant now) {
-        Uni<Void> work = Uni.createFrom().voidItem();
+        List<Uni<Void>> writes = new ArrayList<>();
         if (!created.isEmpty()) {
-            work = work.chain(() -> connection.preparedQuery(INSERT).execute(columns(workspaceId, created, now, true)).replaceWithVoid());
+            writes.add(connection.preparedQuery(INSERT).execute(columns(workspaceId, created, now, true)).replaceWithVoid());
         }
         if (!changed.isEmpty()) {
-            work = work.chain(() -> connection.preparedQuery(UPDATE).execute(columns(workspaceId, changed, now, false)).replaceWithVoid());
+            writes.add(connection.preparedQuery(UPDATE).execute(columns(workspaceId, changed, now, false)).replaceWithVoid());
         }
         if (!deleted.isEmpty()) {
-            work = work.chain(() -> connection.preparedQuery("DELETE FROM profiles WHERE workspace_id = $1 AND id = ANY($2)")
+            writes.add(connection.preparedQuery("DELETE FROM profiles WHERE workspace_id = $1 AND id = ANY($2)")
                     .execute(Tuple.of(workspaceId, deleted.toArray(UUID[]::new))).replaceWithVoid());
         }
-        return work;
+        return writes.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(writes).andFailFast().replaceWithVoid();
     }
 
     /** The profiles as one array per column, for {@link #ROWS}; unless {@code all}, unchanged JSON columns are null. */
