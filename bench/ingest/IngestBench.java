@@ -908,8 +908,16 @@ public class IngestBench {
 
             // 6b. the real-time cost: the same stream into a workspace with rule tags and segments active
             PhaseResult withAudiences = null;
+            List<PhaseResult[]> audiencePairs = new ArrayList<>();
             if (audienceWriteKey != null && audienceWorkspaceId != null) {
                 withAudiences = audiencePhase(admin, prefix, stats, kizuna);
+                audiencePairs.add(new PhaseResult[] {kizuna, withAudiences});
+                // Further rounds alternate the two phases, so a slow spell of this shared machine
+                // weighs on both sides instead of on one.
+                for (int round = 2; round <= config.integer("audience-rounds", 1); round++) {
+                    PhaseResult without = withoutAudiencesAgain(admin, prefix, round);
+                    audiencePairs.add(new PhaseResult[] {without, audiencePhase(admin, prefix, stats, without)});
+                }
             }
 
             // 7. the baseline again, after Kizuna, on an emptied table: shows how much the machine's noise moved it
@@ -939,10 +947,24 @@ public class IngestBench {
             say("/v1/track latency        : %s   [issue target p99 < 50 ms: %s]", latency.format(), latency.p99() < 50 ? "MET" : "NOT MET");
             say("Kizuna batch request     : %s", kizuna.latency.percentiles().format());
             if (withAudiences != null) {
-                double realTime = withAudiences.storedPerSecond() / kizuna.storedPerSecond();
-                say("with audiences active    : %,.0f events/s stored; %.3f of Kizuna without them   [issue 4 target >= 0.7: %s]",
-                        withAudiences.storedPerSecond(), realTime, realTime >= 0.7 ? "MET" : "NOT MET");
-                result("audiences_events_per_s", String.format(Locale.ROOT, "%.0f", withAudiences.storedPerSecond()));
+                double withStored = 0;
+                double withSeconds = 0;
+                double withoutStored = 0;
+                double withoutSeconds = 0;
+                StringBuilder rounds = new StringBuilder();
+                for (PhaseResult[] pair : audiencePairs) {
+                    withoutStored += pair[0].stored;
+                    withoutSeconds += pair[0].seconds;
+                    withStored += pair[1].stored;
+                    withSeconds += pair[1].seconds;
+                    rounds.append(String.format(Locale.ROOT, "%s%.3f", rounds.length() == 0 ? "" : ", ", pair[1].storedPerSecond() / pair[0].storedPerSecond()));
+                }
+                double realTime = (withStored / withSeconds) / (withoutStored / withoutSeconds);
+                say("with audiences active    : %,.0f events/s stored; %.3f of Kizuna without them%s   [issue 4 target >= 0.7: %s]",
+                        withStored / withSeconds, realTime, audiencePairs.size() == 1 ? ""
+                                : String.format(Locale.ROOT, " (all events over all time, %d alternating rounds: %s)", audiencePairs.size(), rounds),
+                        realTime >= 0.7 ? "MET" : "NOT MET");
+                result("audiences_events_per_s", String.format(Locale.ROOT, "%.0f", withStored / withSeconds));
                 result("audiences_ratio", String.format(Locale.ROOT, "%.3f", realTime));
             }
             result("baseline_events_per_s", String.format(Locale.ROOT, "%.0f", baselineRate));
@@ -1067,6 +1089,21 @@ public class IngestBench {
                 count(admin, "SELECT count(*) FROM audience_changes WHERE workspace_id = " + audiences));
         say("   with audiences / without: %.3f (%,.0f against %,.0f events/s)", result.storedPerSecond() / kizuna.storedPerSecond(),
                 result.storedPerSecond(), kizuna.storedPerSecond());
+        return result;
+    }
+
+    /** Kizuna's phase again, into the workspace without audiences, from the same emptied state as an audience phase. */
+    PhaseResult withoutAudiencesAgain(Connection admin, String prefix, int round) throws Exception {
+        try (Statement statement = admin.createStatement()) {
+            statement.execute("""
+                    TRUNCATE events, message_claims, identities, profile_merges, profile_tags, tag_history, segment_members,
+                             segment_membership_history, audience_changes, profile_wakeups, profiles""");
+            statement.execute("CHECKPOINT");
+        }
+        say("-- round %d: Kizuna without audiences again, the same stream into workspace %s (profiles, events and claims emptied first)",
+                round, workspaceId);
+        PhaseResult result = kizunaPhase(generator(prefix, profiles, seed, resendRate), writeKey, false, profiles);
+        result.print("without audiences, round " + round);
         return result;
     }
 
