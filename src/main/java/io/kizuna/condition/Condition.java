@@ -2,6 +2,7 @@ package io.kizuna.condition;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The one condition language of Kizuna: segments, rule tags and (later) journey triggers, branches
@@ -14,6 +15,19 @@ import java.util.UUID;
  * its positive twin, so {@code not(equals)} and {@code not_equals} always agree.
  */
 public sealed interface Condition {
+
+    /** Calls {@code action} on every leaf of the tree, through {@code all}, {@code any} and {@code not}, in order. */
+    static void forEachLeaf(Condition condition, Consumer<Condition> action) {
+        if (condition instanceof All all) {
+            all.conditions().forEach(child -> forEachLeaf(child, action));
+        } else if (condition instanceof Any any) {
+            any.conditions().forEach(child -> forEachLeaf(child, action));
+        } else if (condition instanceof Not not) {
+            forEachLeaf(not.condition(), action);
+        } else {
+            action.accept(condition);
+        }
+    }
 
     /** True when every child is true (true when empty). */
     record All(List<Condition> conditions) implements Condition {

@@ -22,7 +22,7 @@ public record ConditionInputs(boolean traits, boolean computed, Set<String> even
 
     public static ConditionInputs of(Condition condition) {
         Collector collector = new Collector();
-        collector.visit(condition);
+        Condition.forEachLeaf(condition, collector::leaf);
         return new ConditionInputs(collector.traits, collector.computed, collector.eventNames, collector.contacts, collector.tags, collector.segments);
     }
 
@@ -60,14 +60,8 @@ public record ConditionInputs(boolean traits, boolean computed, Set<String> even
         final Set<String> tags = new LinkedHashSet<>();
         final Set<UUID> segments = new LinkedHashSet<>();
 
-        void visit(Condition condition) {
-            if (condition instanceof Condition.All all) {
-                all.conditions().forEach(this::visit);
-            } else if (condition instanceof Condition.Any any) {
-                any.conditions().forEach(this::visit);
-            } else if (condition instanceof Condition.Not not) {
-                visit(not.condition());
-            } else if (condition instanceof Condition.Trait) {
+        void leaf(Condition condition) {
+            if (condition instanceof Condition.Trait) {
                 traits = true;
             } else if (condition instanceof Condition.Computed) {
                 computed = true;

@@ -64,7 +64,7 @@ public record ConditionRequirements(List<EventRead> reads, boolean contacts) {
 
     public static ConditionRequirements of(Collection<Condition> conditions, EvaluationContext context) {
         Collector collector = new Collector(context);
-        conditions.forEach(collector::visit);
+        conditions.forEach(condition -> Condition.forEachLeaf(condition, collector::leaf));
         return new ConditionRequirements(collector.reads(), collector.contacts);
     }
 
@@ -82,14 +82,8 @@ public record ConditionRequirements(List<EventRead> reads, boolean contacts) {
             this.context = context;
         }
 
-        void visit(Condition condition) {
-            if (condition instanceof Condition.All all) {
-                all.conditions().forEach(this::visit);
-            } else if (condition instanceof Condition.Any any) {
-                any.conditions().forEach(this::visit);
-            } else if (condition instanceof Condition.Not not) {
-                visit(not.condition());
-            } else if (condition instanceof Condition.Event event) {
+        void leaf(Condition condition) {
+            if (condition instanceof Condition.Event event) {
                 String name = event.name();
                 names.add(name);
                 filters(name, event.where());

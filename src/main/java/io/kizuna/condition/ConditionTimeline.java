@@ -78,7 +78,7 @@ public final class ConditionTimeline {
     public static Instant nextChange(Collection<Condition> conditions, ProfileSnapshot profile, EvaluationContext context) {
         Search search = new Search(profile, context);
         for (Condition condition : conditions) {
-            search.visit(condition);
+            Condition.forEachLeaf(condition, search::leaf);
         }
         return search.earliest;
     }
@@ -102,18 +102,10 @@ public final class ConditionTimeline {
             this.context = context;
         }
 
-        void visit(Condition condition) {
-            if (condition instanceof Condition.All all) {
-                all.conditions().forEach(this::visit);
-            } else if (condition instanceof Condition.Any any) {
-                any.conditions().forEach(this::visit);
-            } else if (condition instanceof Condition.Not not) {
-                visit(not.condition());
-            } else {
-                BreakPoints breakPoints = breakPoints(condition, profile, context.zone());
-                if (breakPoints != null) {
-                    earliest = earlierOf(earliest, leafNextChange(condition, breakPoints));
-                }
+        void leaf(Condition condition) {
+            BreakPoints breakPoints = breakPoints(condition, profile, context.zone());
+            if (breakPoints != null) {
+                earliest = earlierOf(earliest, leafNextChange(condition, breakPoints));
             }
         }
 

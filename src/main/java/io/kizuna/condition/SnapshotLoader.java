@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,8 @@ public class SnapshotLoader {
         UUID[] ids = requirements.keySet().toArray(UUID[]::new);
         // The latest event of a name is not read from the event store: profiles.last_events keeps
         // its time (see latestEvents).
-        Map<ConditionRequirements, Split> splits = new HashMap<>();
+        // Profiles planned alike share one requirements object: split it once.
+        Map<ConditionRequirements, Split> splits = new IdentityHashMap<>();
         List<UUID> readProfiles = new ArrayList<>();
         List<ConditionRequirements.EventRead> ranges = new ArrayList<>();
         List<UUID> contacts = new ArrayList<>();
