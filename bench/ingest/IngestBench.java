@@ -319,6 +319,8 @@ public class IngestBench {
         private final String prefix;
         private final long seed;
         private final double resendRate;
+        /** Bare random UUIDs as messageIds instead of analytics.js's time-prefixed ones. */
+        boolean randomMessageIds;
         private final PriorityQueue<Person> people = new PriorityQueue<>((a, b) -> Long.compare(a.nextStart(), b.nextStart()));
         private final ArrayDeque<Ev> pending = new ArrayDeque<>();
         private final Ev[] recent = new Ev[65_536];
@@ -457,7 +459,9 @@ public class IngestBench {
             e.type = type;
             e.name = name;
             e.timestamp = Instant.ofEpochMilli(t);
-            e.messageId = new UUID(p.random.nextLong(), p.random.nextLong()).toString();
+            String uuid = new UUID(p.random.nextLong(), p.random.nextLong()).toString();
+            // analytics.js (and analytics-node) write ajs-next-<epoch ms at creation>-<uuid>; --message-ids=uuid sends the bare uuid
+            e.messageId = randomMessageIds ? uuid : "ajs-next-" + t + "-" + uuid;
             e.anonymousId = p.anonymousId;
             e.userId = p.identified ? p.userId : null;
             return e;
@@ -787,8 +791,10 @@ public class IngestBench {
     }
 
     Generator generator(String prefix, int people, long seed, double rate) {
-        return new Generator(prefix, people, seed, rate, windowStart, windowEnd, config.integer("resend-overlap-percent", 10),
+        Generator generator = new Generator(prefix, people, seed, rate, windowStart, windowEnd, config.integer("resend-overlap-percent", 10),
                 config.integer("resend-min-distance", 5_000), config.integer("resend-max-distance", 50_000));
+        generator.randomMessageIds = "uuid".equals(config.str("message-ids", "analytics-js"));
+        return generator;
     }
 
     public static void main(String[] args) throws Exception {
@@ -824,6 +830,8 @@ public class IngestBench {
             // 1. the dataset, generated once without sending: its size and the generator's speed
             DatasetStats stats = dataset(prefix);
             stats.print();
+            say("   messageIds: %s", "uuid".equals(config.str("message-ids", "analytics-js"))
+                    ? "bare random UUIDs (--message-ids=uuid)" : "analytics.js's format, ajs-next-<epoch ms at creation>-<uuid> (--message-ids=uuid for bare UUIDs)");
 
             // 2. warm-up of both paths, then empty the events table
             int warmupProfiles = config.integer("warmup-profiles", Math.max(1500, profiles / 50));

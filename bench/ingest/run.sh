@@ -6,6 +6,7 @@
 #   bench/ingest/run.sh                         # default: 5,000 profiles (~500k events), 8 clients, batches of 250
 #   bench/ingest/run.sh --profiles=100000       # the full size: 100k profiles, ~10M events (hours on 2 cores)
 #   bench/ingest/run.sh --clients=4 --batch-size=500 --duplicate-rate=0.1 --latency-requests=20000 --latency-seconds=60
+#   bench/ingest/run.sh --message-ids=uuid      # bare random UUIDs as messageIds instead of analytics.js's ajs-next-<ms>-<uuid>
 #   KIZUNA_BENCH_AUDIENCES=1 bench/ingest/run.sh --profiles=20000 --audience-rounds=2   # without, with, then with, without
 #
 # Environment (optional):

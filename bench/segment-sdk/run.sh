@@ -76,7 +76,7 @@ SELECT CASE WHEN bool_and(n = 1) THEN 'ok' ELSE 'bad' END || ' each SDK messageI
        || coalesce(' ' || string_agg(CASE WHEN n <> 1 THEN message_id || '=' || n END, ', '), '')
   FROM (SELECT s.message_id, count(e.id) AS n FROM sent s LEFT JOIN events e ON e.workspace_id = :'ws' AND e.message_id = s.message_id GROUP BY 1) c;
 SELECT CASE WHEN count(*) = (SELECT count(*) FROM sent) THEN 'ok' ELSE 'bad' END || ' each messageId claimed once in message_claims'
-  FROM message_claims c JOIN sent s ON c.key = md5(:'ws' || ':' || s.message_id)::uuid;
+  FROM message_claims c JOIN sent s ON c.key = message_claim_key(:'ws'::uuid, s.message_id);
 SELECT CASE WHEN count(*) = 1 THEN 'ok' ELSE 'bad' END || ' one profile in the workspace (found ' || count(*) || ')'
   FROM profiles WHERE workspace_id = :'ws';
 SELECT CASE WHEN count(DISTINCT profile_id) = 1 THEN 'ok' ELSE 'bad' END || ' user_id, anonymous_id and email resolve to one profile'

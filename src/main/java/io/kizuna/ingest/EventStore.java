@@ -1,9 +1,5 @@
 package io.kizuna.ingest;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,10 +11,12 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kizuna.common.json.Utf8Json;
 import io.kizuna.common.time.UtcTimes;
 import io.kizuna.profile.traits.Commerce;
 import io.kizuna.profile.traits.TraitEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -28,13 +26,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class EventStore {
 
-    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no MD5", e);
-        }
-    });
+    /** The JSON columns arrive as UTF-8 bytes (see {@link Utf8Json}). */
+    private static final String INSERT = """
+            INSERT INTO events (workspace_id, id, profile_id, message_id, type, name, occurred_at, received_at, sent_at,
+                                user_id, anonymous_id, channel, properties, traits, context)
+            SELECT $1, u.id, u.profile_id, u.message_id, u.type, u.name, u.occurred_at, u.received_at, u.sent_at,
+                   u.user_id, u.anonymous_id, u.channel, %s, %s, %s
+              FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+                          $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::bytea[], $14::bytea[], $15::bytea[])
+                   AS u(id, profile_id, message_id, type, name, occurred_at, received_at, sent_at,
+                        user_id, anonymous_id, channel, properties, traits, context)""".formatted(
+            Utf8Json.sql("u.properties"), Utf8Json.sql("u.traits"), Utf8Json.sql("u.context"));
 
     /** A message ready to store, with the profile it belongs to. */
     public record NewEvent(UUID id, UUID profileId, TrackingMessage message, Instant receivedAt) {
@@ -47,7 +49,7 @@ public class EventStore {
     public Uni<List<String>> claimMessageIds(SqlConnection connection, UUID workspaceId, List<String> messageIds) {
         Map<UUID, String> byKey = new HashMap<>(messageIds.size() * 2);
         for (String messageId : messageIds) {
-            byKey.put(claimKey(workspaceId, messageId), messageId);
+            byKey.put(MessageClaimKeys.of(workspaceId, messageId), messageId);
         }
         return connection.preparedQuery("""
                 INSERT INTO message_claims (key)
@@ -60,18 +62,6 @@ public class EventStore {
                     rows.forEach(row -> fresh.add(byKey.get(row.getUUID("key"))));
                     return fresh;
                 });
-    }
-
-    /**
-     * The claim key of a message: the MD5 of {@code "<workspace id>:<messageId>"} as a UUID, the
-     * same value as {@code md5(workspace_id::text || ':' || message_id)::uuid} in SQL.
-     */
-    static UUID claimKey(UUID workspaceId, String messageId) {
-        MessageDigest md5 = MD5.get();
-        md5.reset();
-        byte[] digest = md5.digest((workspaceId + ":" + messageId).getBytes(StandardCharsets.UTF_8));
-        ByteBuffer buffer = ByteBuffer.wrap(digest);
-        return new UUID(buffer.getLong(), buffer.getLong());
     }
 
     /** Appends the events with one multi-row statement: one round trip and one plan, whatever the batch size. */
@@ -91,9 +81,9 @@ public class EventStore {
         String[] userIds = new String[n];
         String[] anonymousIds = new String[n];
         String[] channels = new String[n];
-        String[] properties = new String[n];
-        String[] traits = new String[n];
-        String[] contexts = new String[n];
+        Buffer[] properties = new Buffer[n];
+        Buffer[] traits = new Buffer[n];
+        Buffer[] contexts = new Buffer[n];
         for (int i = 0; i < n; i++) {
             NewEvent event = events.get(i);
             TrackingMessage message = event.message();
@@ -112,15 +102,7 @@ public class EventStore {
             traits[i] = message.traitsJson();
             contexts[i] = message.contextJson();
         }
-        return connection.preparedQuery("""
-                INSERT INTO events (workspace_id, id, profile_id, message_id, type, name, occurred_at, received_at, sent_at,
-                                    user_id, anonymous_id, channel, properties, traits, context)
-                SELECT $1, u.id, u.profile_id, u.message_id, u.type, u.name, u.occurred_at, u.received_at, u.sent_at,
-                       u.user_id, u.anonymous_id, u.channel, u.properties::jsonb, u.traits::jsonb, u.context::jsonb
-                  FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
-                              $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
-                       AS u(id, profile_id, message_id, type, name, occurred_at, received_at, sent_at,
-                            user_id, anonymous_id, channel, properties, traits, context)""")
+        return connection.preparedQuery(INSERT)
                 .execute(Tuple.tuple(java.util.Arrays.asList(workspaceId, ids, profiles, messageIds, types, names, occurred, received, sent,
                         userIds, anonymousIds, channels, properties, traits, contexts)))
                 .replaceWithVoid();

@@ -17,9 +17,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kizuna.common.error.BadInputException;
+import io.kizuna.common.json.Utf8Json;
 import io.kizuna.profile.identity.Identity;
 import io.kizuna.profile.identity.IdentityNormalizer;
 import io.kizuna.profile.identity.IdentityTypes;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -64,7 +66,7 @@ public class SegmentParser {
         if (declared != null && !type.equals(declared)) {
             throw new BadInputException("type", "must be '" + type + "' on this endpoint");
         }
-        return message(item.object(), item.raw(), type, "", receivedAt, null, null, true);
+        return message(item.object(), item.raw(), item.nulField(), type, "", receivedAt, null, null, true);
     }
 
     /**
@@ -72,7 +74,7 @@ public class SegmentParser {
      * other than userId and anonymousId (a member number, a phone), so neither is required.
      */
     public TrackingMessage imported(JsonObject raw, String type, String fieldPrefix, Instant receivedAt) {
-        return message(raw, TrackingMessage.RawJson.NONE, type, fieldPrefix, receivedAt, null, null, false);
+        return message(raw, TrackingMessage.RawJson.NONE, null, type, fieldPrefix, receivedAt, null, null, false);
     }
 
     public ParsedBatch batch(byte[] body, Instant receivedAt) {
@@ -143,7 +145,7 @@ public class SegmentParser {
                 continue;
             }
             try {
-                messages.add(message(item, batchContext == null ? parsed.raw() : parsed.raw().withoutContext(), text, prefix, receivedAt,
+                messages.add(message(item, batchContext == null ? parsed.raw() : parsed.raw().withoutContext(), parsed.nulField(), text, prefix, receivedAt,
                         batchSentAt, batchContext, true));
             } catch (BadInputException e) {
                 errors.add(new ItemError(i, e.violations().get(0).field(), e.violations().get(0).message()));
@@ -152,7 +154,7 @@ public class SegmentParser {
         return new ParsedBatch(messages, errors);
     }
 
-    private TrackingMessage message(JsonObject raw, TrackingMessage.RawJson rawJson, String type, String prefix, Instant receivedAt, Instant batchSentAt, JsonObject batchContext,
+    private TrackingMessage message(JsonObject raw, TrackingMessage.RawJson rawJson, String nulField, String type, String prefix, Instant receivedAt, Instant batchSentAt, JsonObject batchContext,
             boolean requireSegmentIds) {
         String userId = id(raw.getValue("userId"), prefix + "userId");
         String anonymousId = id(raw.getValue("anonymousId"), prefix + "anonymousId");
@@ -181,9 +183,10 @@ public class SegmentParser {
         if (type.equals("group") && groupId == null) {
             throw new BadInputException(prefix + "groupId", "is required for group");
         }
-        rejectNul(rawJson.properties(), prefix + "properties");
-        rejectNul(rawJson.traits(), prefix + "traits");
-        rejectNul(rawJson.context(), prefix + "context");
+        if (nulField != null) {
+            // PostgreSQL's jsonb cannot hold the NUL character; say so instead of failing the whole request in the database.
+            throw new BadInputException(prefix + nulField, "must not contain the NUL character (\\u0000)");
+        }
         JsonObject properties = object(raw.getValue("properties"), prefix + "properties");
         JsonObject traits = object(raw.getValue("traits"), prefix + "traits");
         JsonObject context = object(raw.getValue("context"), prefix + "context");
@@ -282,7 +285,7 @@ public class SegmentParser {
     }
 
     /** A message object as read, with the text of the fields stored verbatim. */
-    private record Item(JsonObject object, TrackingMessage.RawJson raw) {
+    private record Item(JsonObject object, TrackingMessage.RawJson raw, String nulField) {
     }
 
     private static final Set<String> VERBATIM = Set.of("properties", "traits", "context");
@@ -293,9 +296,10 @@ public class SegmentParser {
      */
     private Item readItem(JsonParser parser, byte[] body) throws IOException {
         Map<String, Object> fields = new java.util.LinkedHashMap<>();
-        String properties = null;
-        String traits = null;
-        String context = null;
+        Buffer properties = null;
+        Buffer traits = null;
+        Buffer context = null;
+        String nulField = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken token = parser.nextToken();
@@ -303,7 +307,10 @@ public class SegmentParser {
                 int start = (int) parser.currentTokenLocation().getByteOffset();
                 Object value = parser.readValueAs(Object.class);
                 int end = (int) parser.currentLocation().getByteOffset();
-                String text = new String(body, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
+                Buffer text = Utf8Json.slice(body, start, end);
+                if (nulField == null && holdsNul(body, start, end)) {
+                    nulField = field;
+                }
                 switch (field) {
                     case "properties" -> properties = text;
                     case "traits" -> traits = text;
@@ -314,14 +321,23 @@ public class SegmentParser {
                 fields.put(field, parser.readValueAs(Object.class));
             }
         }
-        return new Item(new JsonObject(fields), new TrackingMessage.RawJson(properties, traits, context));
+        return new Item(new JsonObject(fields), new TrackingMessage.RawJson(properties, traits, context), nulField);
     }
 
-    /** PostgreSQL's jsonb cannot hold the NUL character; say so instead of failing the whole request in the database. */
-    private static void rejectNul(String json, String field) {
-        if (json != null && json.contains("\\u0000")) {
-            throw new BadInputException(field, "must not contain the NUL character (\\u0000)");
+    private static final byte[] NUL_ESCAPE = "\\u0000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Whether the bytes from {@code from} to {@code to} hold the JSON escape of the NUL character, which jsonb cannot hold. */
+    private static boolean holdsNul(byte[] body, int from, int to) {
+        outer:
+        for (int i = from; i <= to - NUL_ESCAPE.length; i++) {
+            for (int j = 0; j < NUL_ESCAPE.length; j++) {
+                if (body[i + j] != NUL_ESCAPE[j]) {
+                    continue outer;
+                }
+            }
+            return true;
         }
+        return false;
     }
 
     private static String id(Object value, String field) {

@@ -3,7 +3,9 @@ package io.kizuna.ingest;
 import java.time.Instant;
 import java.util.List;
 
+import io.kizuna.common.json.Utf8Json;
 import io.kizuna.profile.identity.Identity;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -28,10 +30,11 @@ public record TrackingMessage(
         RawJson raw) {
 
     /**
-     * The JSON text of {@code properties}, {@code traits} and {@code context} as the sender wrote
-     * it, when it can be stored as is (null otherwise): storing it spares encoding them again.
+     * The UTF-8 bytes of {@code properties}, {@code traits} and {@code context} as the sender wrote
+     * them, when they can be stored as they are (null otherwise): storing them spares encoding the
+     * objects again.
      */
-    public record RawJson(String properties, String traits, String context) {
+    public record RawJson(Buffer properties, Buffer traits, Buffer context) {
         static final RawJson NONE = new RawJson(null, null, null);
 
         /** For a message whose context is combined with its batch's: the combination must be encoded. */
@@ -40,15 +43,16 @@ public record TrackingMessage(
         }
     }
 
-    public String propertiesJson() {
-        return raw.properties() != null ? raw.properties() : properties.encode();
+    /** The JSON to store for {@code properties}, as UTF-8 (see {@link Utf8Json}). */
+    public Buffer propertiesJson() {
+        return raw.properties() != null ? raw.properties() : Utf8Json.of(properties);
     }
 
-    public String traitsJson() {
-        return raw.traits() != null ? raw.traits() : traits == null ? null : traits.encode();
+    public Buffer traitsJson() {
+        return raw.traits() != null ? raw.traits() : Utf8Json.of(traits);
     }
 
-    public String contextJson() {
-        return raw.context() != null ? raw.context() : context == null ? null : context.encode();
+    public Buffer contextJson() {
+        return raw.context() != null ? raw.context() : Utf8Json.of(context);
     }
 }

@@ -136,8 +136,8 @@ class TrackingApiTest {
             senders.shutdown();
         }
         assertEquals(1L, db.count("SELECT count(*) FROM events WHERE workspace_id = $1 AND message_id = 'm-concurrent'", workspace));
-        assertEquals(1L, db.count("SELECT count(*) FROM message_claims WHERE key = md5($1::uuid::text || ':m-concurrent')::uuid", workspace.toString()),
-                "the claim key is the MD5 of workspace id and messageId, as documented in V7");
+        assertEquals(1L, db.count("SELECT count(*) FROM message_claims WHERE key = message_claim_key($1::uuid, 'm-concurrent')", workspace.toString()),
+                "the claim key is the one V11's message_claim_key computes");
         assertEquals(1L, db.count("SELECT count(*) FROM profiles WHERE workspace_id = $1", workspace));
         assertEquals(1, db.one("SELECT order_count FROM profiles WHERE workspace_id = $1", workspace).getInteger("order_count"));
     }

@@ -10,9 +10,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kizuna.common.json.Utf8Json;
 import io.kizuna.common.time.UtcTimes;
 import io.kizuna.profile.ProfileLocks;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
@@ -28,34 +30,35 @@ public class ProfileStateStore {
             gross_revenue, refunded, cart, cart_value, cart_updated_at, viewed_products, purchased_products,
             channel_activity, created_at, last_events""";
 
+    // The JSON columns arrive as UTF-8 bytes (see Utf8Json).
     private static final String ROWS = """
-            unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
-                   $9::int[], $10::numeric[], $11::numeric[], $12::text[], $13::numeric[], $14::timestamptz[], $15::text[], $16::text[],
-                   $17::text[], $18::timestamptz[], $20::text[])
+            unnest($2::uuid[], $3::bytea[], $4::bytea[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
+                   $9::int[], $10::numeric[], $11::numeric[], $12::bytea[], $13::numeric[], $14::timestamptz[], $15::bytea[], $16::bytea[],
+                   $17::bytea[], $18::timestamptz[], $20::bytea[])
                 AS u(id, traits, trait_times, first_seen_at, last_seen_at, first_order_at, last_order_at, order_count,
                      gross_revenue, refunded, cart, cart_value, cart_updated_at, viewed_products, purchased_products,
                      channel_activity, created_at, last_events)""";
 
     private static final String INSERT = "INSERT INTO profiles (workspace_id, " + COLUMNS + ", updated_at) "
             + """
-            SELECT $1, u.id, u.traits::jsonb, u.trait_times::jsonb, u.first_seen_at, u.last_seen_at, u.first_order_at, u.last_order_at,
-                   u.order_count, u.gross_revenue, u.refunded, u.cart::jsonb, u.cart_value, u.cart_updated_at, u.viewed_products::jsonb,
-                   u.purchased_products::jsonb, u.channel_activity::jsonb, u.created_at, u.last_events::jsonb, $19
+            SELECT $1, u.id, convert_from(u.traits, 'UTF8')::jsonb, convert_from(u.trait_times, 'UTF8')::jsonb, u.first_seen_at, u.last_seen_at, u.first_order_at, u.last_order_at,
+                   u.order_count, u.gross_revenue, u.refunded, convert_from(u.cart, 'UTF8')::jsonb, u.cart_value, u.cart_updated_at, convert_from(u.viewed_products, 'UTF8')::jsonb,
+                   convert_from(u.purchased_products, 'UTF8')::jsonb, convert_from(u.channel_activity, 'UTF8')::jsonb, u.created_at, convert_from(u.last_events, 'UTF8')::jsonb, $19
               FROM""" + " " + ROWS;
 
     // "p.id = ANY($2)" makes the profiles side an index lookup of just these rows whatever join the
     // generic plan picks; without it a hash join may read every profile of the workspace. A null
     // JSON column means "unchanged": the stored value stays without being parsed and written again.
     private static final String UPDATE = """
-            UPDATE profiles p SET traits = coalesce(u.traits::jsonb, p.traits),
-                   trait_times = coalesce(u.trait_times::jsonb, p.trait_times), first_seen_at = u.first_seen_at,
+            UPDATE profiles p SET traits = coalesce(convert_from(u.traits, 'UTF8')::jsonb, p.traits),
+                   trait_times = coalesce(convert_from(u.trait_times, 'UTF8')::jsonb, p.trait_times), first_seen_at = u.first_seen_at,
                    last_seen_at = u.last_seen_at, first_order_at = u.first_order_at, last_order_at = u.last_order_at,
                    order_count = u.order_count, gross_revenue = u.gross_revenue, refunded = u.refunded,
-                   cart = coalesce(u.cart::jsonb, p.cart), cart_value = u.cart_value, cart_updated_at = u.cart_updated_at,
-                   viewed_products = coalesce(u.viewed_products::jsonb, p.viewed_products),
-                   purchased_products = coalesce(u.purchased_products::jsonb, p.purchased_products),
-                   channel_activity = coalesce(u.channel_activity::jsonb, p.channel_activity),
-                   last_events = coalesce(u.last_events::jsonb, p.last_events),
+                   cart = coalesce(convert_from(u.cart, 'UTF8')::jsonb, p.cart), cart_value = u.cart_value, cart_updated_at = u.cart_updated_at,
+                   viewed_products = coalesce(convert_from(u.viewed_products, 'UTF8')::jsonb, p.viewed_products),
+                   purchased_products = coalesce(convert_from(u.purchased_products, 'UTF8')::jsonb, p.purchased_products),
+                   channel_activity = coalesce(convert_from(u.channel_activity, 'UTF8')::jsonb, p.channel_activity),
+                   last_events = coalesce(convert_from(u.last_events, 'UTF8')::jsonb, p.last_events),
                    created_at = u.created_at, updated_at = $19
               FROM""" + " " + ROWS + """
 
@@ -108,8 +111,8 @@ public class ProfileStateStore {
     private static Tuple columns(UUID workspaceId, List<ProfileState> states, Instant now, boolean all) {
         int n = states.size();
         UUID[] ids = new UUID[n];
-        String[] traits = new String[n];
-        String[] traitTimes = new String[n];
+        Buffer[] traits = new Buffer[n];
+        Buffer[] traitTimes = new Buffer[n];
         OffsetDateTime[] firstSeen = new OffsetDateTime[n];
         OffsetDateTime[] lastSeen = new OffsetDateTime[n];
         OffsetDateTime[] firstOrder = new OffsetDateTime[n];
@@ -117,19 +120,19 @@ public class ProfileStateStore {
         Integer[] orderCounts = new Integer[n];
         java.math.BigDecimal[] gross = new java.math.BigDecimal[n];
         java.math.BigDecimal[] refunded = new java.math.BigDecimal[n];
-        String[] carts = new String[n];
+        Buffer[] carts = new Buffer[n];
         java.math.BigDecimal[] cartValues = new java.math.BigDecimal[n];
         OffsetDateTime[] cartUpdated = new OffsetDateTime[n];
-        String[] viewed = new String[n];
-        String[] purchased = new String[n];
-        String[] channels = new String[n];
+        Buffer[] viewed = new Buffer[n];
+        Buffer[] purchased = new Buffer[n];
+        Buffer[] channels = new Buffer[n];
         OffsetDateTime[] createdAt = new OffsetDateTime[n];
-        String[] lastEvents = new String[n];
+        Buffer[] lastEvents = new Buffer[n];
         for (int i = 0; i < n; i++) {
             ProfileState state = states.get(i);
             ids[i] = state.id;
-            traits[i] = all || state.traitsChanged ? state.traits.encode() : null;
-            traitTimes[i] = all || state.traitsChanged ? state.traitTimes.encode() : null;
+            traits[i] = all || state.traitsChanged ? Utf8Json.of(state.traits) : null;
+            traitTimes[i] = all || state.traitsChanged ? Utf8Json.of(state.traitTimes) : null;
             firstSeen[i] = time(state.firstSeenAt);
             lastSeen[i] = time(state.lastSeenAt);
             firstOrder[i] = time(state.firstOrderAt);
@@ -137,14 +140,14 @@ public class ProfileStateStore {
             orderCounts[i] = state.orderCount;
             gross[i] = state.grossRevenue;
             refunded[i] = state.refunded;
-            carts[i] = all || state.cartChanged ? state.cart.encode() : null;
+            carts[i] = all || state.cartChanged ? Utf8Json.of(state.cart) : null;
             cartValues[i] = state.cartValue;
             cartUpdated[i] = time(state.cartUpdatedAt);
-            viewed[i] = all || state.viewedChanged ? state.viewedProducts.encode() : null;
-            purchased[i] = all || state.purchasedChanged ? state.purchasedProducts.encode() : null;
-            channels[i] = all || state.channelsChanged ? state.channelActivity.encode() : null;
+            viewed[i] = all || state.viewedChanged ? Utf8Json.of(state.viewedProducts) : null;
+            purchased[i] = all || state.purchasedChanged ? Utf8Json.of(state.purchasedProducts) : null;
+            channels[i] = all || state.channelsChanged ? Utf8Json.of(state.channelActivity) : null;
             createdAt[i] = time(state.createdAt);
-            lastEvents[i] = all || state.lastEventsChanged ? state.lastEvents.encode() : null;
+            lastEvents[i] = all || state.lastEventsChanged ? Utf8Json.of(state.lastEvents) : null;
         }
         return Tuple.tuple(java.util.Arrays.asList(workspaceId, ids, traits, traitTimes, firstSeen, lastSeen, firstOrder, lastOrder, orderCounts,
                 gross, refunded, carts, cartValues, cartUpdated, viewed, purchased, channels, createdAt, time(now), lastEvents));
