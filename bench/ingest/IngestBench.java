@@ -754,6 +754,7 @@ public class IngestBench {
     final UUID workspaceId;
     final String warmupWriteKey;
     final String audienceWriteKey;
+    final String audienceWarmupWriteKey;
     final String audienceWorkspaceId;
     final String jdbc;
     final int profiles;
@@ -775,6 +776,7 @@ public class IngestBench {
         this.workspaceId = UUID.fromString(config.required("workspace-id"));
         this.warmupWriteKey = config.str("warmup-write-key", null);
         this.audienceWriteKey = config.str("audience-write-key", null);
+        this.audienceWarmupWriteKey = config.str("audience-warmup-write-key", null);
         this.audienceWorkspaceId = config.str("audience-workspace-id", null);
         this.jdbc = config.str("jdbc", "jdbc:postgresql://127.0.0.1:5432/kizuna_bench?user=postgres");
         this.profiles = config.integer("profiles", 5000);
@@ -839,6 +841,12 @@ public class IngestBench {
                 say("-- warm-up: %d profiles through Kizuna (separate workspace) and the baseline", warmupProfiles);
                 Generator warmKizuna = generator(prefix + "w", warmupProfiles, seed + 1, resendRate);
                 kizunaPhase(warmKizuna, warmupWriteKey, true, warmupProfiles);
+                if (audienceWarmupWriteKey != null) {
+                    // The audience engine's code is compiled here too, so that the first phase with
+                    // audiences does not pay the JIT compiler's time while the one without does not.
+                    say("-- warm-up of the audience engine: the same %d profiles into a workspace with the same rule tags and segments", warmupProfiles);
+                    kizunaPhase(generator(prefix + "w", warmupProfiles, seed + 1, resendRate), audienceWarmupWriteKey, true, warmupProfiles);
+                }
                 Generator warmBase = generator(prefix + "w", warmupProfiles, seed + 1, 0);
                 baselinePhase(warmBase, UUID.randomUUID(), true, warmupProfiles);
                 int warmupRequests = config.integer("warmup-requests", 3000);
@@ -1127,10 +1135,11 @@ public class IngestBench {
 
     void reset(Connection connection, String when) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("TRUNCATE events");
+            // Wake-ups left by the warm-up with audiences would otherwise be swept during the phases.
+            statement.execute("TRUNCATE events, profile_wakeups");
             statement.execute("CHECKPOINT");
         }
-        say("   (events truncated and CHECKPOINT taken %s)", when);
+        say("   (events and wake-ups truncated and CHECKPOINT taken %s)", when);
     }
 
     static long count(Connection connection, String sql) throws SQLException {

@@ -62,7 +62,11 @@ if [[ "${KIZUNA_BENCH_AUDIENCES:-0}" == "1" ]]; then
   AUD_ADMIN=$(create_key "$BASE" "$TOKEN" "$AUD_WS" admin) || exit 1
   AUD_KEY=$(create_key "$BASE" "$TOKEN" "$AUD_WS" ingest) || exit 1
   create_audiences "$BASE" "$AUD_ADMIN" "$HERE/audiences.json" || exit 1
-  AUDIENCE_ARGS=(--audience-write-key="$AUD_KEY" --audience-workspace-id="$AUD_WS")
+  AUD_WARM_WS=$(create_workspace "$BASE" "$TOKEN" "Ingest bench warm-up with audiences") || exit 1
+  AUD_WARM_ADMIN=$(create_key "$BASE" "$TOKEN" "$AUD_WARM_WS" admin) || exit 1
+  AUD_WARM_KEY=$(create_key "$BASE" "$TOKEN" "$AUD_WARM_WS" ingest) || exit 1
+  create_audiences "$BASE" "$AUD_WARM_ADMIN" "$HERE/audiences.json" || exit 1
+  AUDIENCE_ARGS=(--audience-write-key="$AUD_KEY" --audience-workspace-id="$AUD_WS" --audience-warmup-write-key="$AUD_WARM_KEY")
 fi
 
 log "running IngestBench (output also in $OUT/ingest-$STAMP.txt)"

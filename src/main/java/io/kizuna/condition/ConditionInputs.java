@@ -1,9 +1,12 @@
 package io.kizuna.condition;
 
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
+
+import io.kizuna.profile.traits.ComputedGroup;
 
 /**
  * The inputs a condition's answer depends on, besides the clock: traits, computed traits, events
@@ -12,9 +15,11 @@ import java.util.UUID;
  * ({@link ConditionTimeline}); the real-time engine then neither decides it again nor loads what
  * it reads.
  */
-public record ConditionInputs(boolean traits, boolean computed, Set<String> eventNames, boolean contacts, Set<String> tags, Set<UUID> segments) {
+public record ConditionInputs(boolean traits, Set<ComputedGroup> computed, Set<String> eventNames, boolean contacts, Set<String> tags,
+        Set<UUID> segments) {
 
     public ConditionInputs {
+        computed = Set.copyOf(computed);
         eventNames = Set.copyOf(eventNames);
         tags = Set.copyOf(tags);
         segments = Set.copyOf(segments);
@@ -31,8 +36,13 @@ public record ConditionInputs(boolean traits, boolean computed, Set<String> even
      * random bucket reads only the profile id, so it is decided again only with everything.
      */
     public boolean touchedBy(ProfileChange change, Collection<String> changedTags, Collection<UUID> changedSegments) {
-        if (change.everything() || (traits && change.traits()) || (computed && change.computed())) {
+        if (change.everything() || (traits && change.traits())) {
             return true;
+        }
+        for (ComputedGroup group : change.computed()) {
+            if (computed.contains(group)) {
+                return true;
+            }
         }
         for (String name : change.eventNames()) {
             if (eventNames.contains(name)) {
@@ -54,7 +64,7 @@ public record ConditionInputs(boolean traits, boolean computed, Set<String> even
 
     private static final class Collector {
         boolean traits;
-        boolean computed;
+        final Set<ComputedGroup> computed = EnumSet.noneOf(ComputedGroup.class);
         boolean contacts;
         final Set<String> eventNames = new LinkedHashSet<>();
         final Set<String> tags = new LinkedHashSet<>();
@@ -63,8 +73,8 @@ public record ConditionInputs(boolean traits, boolean computed, Set<String> even
         void leaf(Condition condition) {
             if (condition instanceof Condition.Trait) {
                 traits = true;
-            } else if (condition instanceof Condition.Computed) {
-                computed = true;
+            } else if (condition instanceof Condition.Computed computedLeaf) {
+                computed.add(computedLeaf.field().group());
             } else if (condition instanceof Condition.HasTag tag) {
                 tags.add(tag.tag());
             } else if (condition instanceof Condition.InSegment segment) {
@@ -82,7 +92,7 @@ public record ConditionInputs(boolean traits, boolean computed, Set<String> even
                 if (anniversary.field().traitPath() != null) {
                     traits = true;
                 } else {
-                    computed = true;
+                    computed.add(anniversary.field().computed().group());
                 }
             }
             // A random bucket reads only the profile id.

@@ -19,9 +19,10 @@ import java.util.Set;
  * with only those. A week of page views is thus not loaded because another condition looks at a
  * year of orders, and "not ordered since the last add to cart" does not load every order ever made.
  * {@code contacts} says whether the conditions look at identity types and consents (reachability
- * and consent conditions); without them, those are not loaded.
+ * and consent conditions), and {@code traits} whether they look at traits (trait conditions and
+ * anniversaries of a trait); without them, those are not loaded.
  */
-public record ConditionRequirements(List<EventRead> reads, boolean contacts) {
+public record ConditionRequirements(List<EventRead> reads, boolean contacts, boolean traits) {
 
     /** How a read bounds the events of its name. */
     public enum Bound {
@@ -65,7 +66,7 @@ public record ConditionRequirements(List<EventRead> reads, boolean contacts) {
     public static ConditionRequirements of(Collection<Condition> conditions, EvaluationContext context) {
         Collector collector = new Collector(context);
         conditions.forEach(condition -> Condition.forEachLeaf(condition, collector::leaf));
-        return new ConditionRequirements(collector.reads(), collector.contacts);
+        return new ConditionRequirements(collector.reads(), collector.contacts, collector.traits);
     }
 
     private static final class Collector {
@@ -77,6 +78,7 @@ public record ConditionRequirements(List<EventRead> reads, boolean contacts) {
         final Set<String> latest = new HashSet<>();
         final Map<String, Set<String>> keys = new HashMap<>();
         boolean contacts;
+        boolean traits;
 
         Collector(EvaluationContext context) {
             this.context = context;
@@ -101,6 +103,9 @@ public record ConditionRequirements(List<EventRead> reads, boolean contacts) {
                 }
             } else if (condition instanceof Condition.Consent || condition instanceof Condition.Reachable) {
                 contacts = true;
+            } else if (condition instanceof Condition.Trait
+                    || (condition instanceof Condition.Anniversary anniversary && anniversary.field().traitPath() != null)) {
+                traits = true;
             } else if (condition instanceof Condition.LastEvent last) {
                 names.add(last.name());
                 filters(last.name(), last.where());

@@ -2,6 +2,8 @@ package io.kizuna.condition;
 
 import java.util.Set;
 
+import io.kizuna.profile.traits.ComputedGroup;
+
 /**
  * What changed on a profile since its rule tags and segments were last decided, so that only the
  * conditions reading those inputs are decided again ({@link ConditionInputs}).
@@ -10,19 +12,26 @@ import java.util.Set;
  *
  * @param everything every input may have changed
  * @param traits     traits were set
- * @param computed   computed traits may have moved (any new event)
+ * @param computed   the groups of computed traits that moved (a page view moves when the profile
+ *                   was last seen, not its order figures)
  * @param eventNames the names of the new events
  */
-public record ProfileChange(boolean everything, boolean traits, boolean computed, Set<String> eventNames) {
+public record ProfileChange(boolean everything, boolean traits, Set<ComputedGroup> computed, Set<String> eventNames) {
 
-    public static final ProfileChange EVERYTHING = new ProfileChange(true, true, true, Set.of());
+    public static final ProfileChange EVERYTHING = new ProfileChange(true, true, ComputedGroup.all(), Set.of());
 
     public ProfileChange {
+        computed = Set.copyOf(computed);
         eventNames = Set.copyOf(eventNames);
     }
 
-    /** New events, some of them perhaps setting traits. */
-    public static ProfileChange events(Set<String> eventNames, boolean traits) {
-        return new ProfileChange(false, traits, true, eventNames);
+    /** New events, some of them perhaps setting traits, that moved these computed traits. */
+    public static ProfileChange events(Set<String> eventNames, boolean traits, Set<ComputedGroup> computed) {
+        return new ProfileChange(false, traits, computed, eventNames);
+    }
+
+    /** Only computed traits moved, outside ingestion (an RFM recompute). */
+    public static ProfileChange computed(Set<ComputedGroup> computed) {
+        return new ProfileChange(false, false, computed, Set.of());
     }
 }

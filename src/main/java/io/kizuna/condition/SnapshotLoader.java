@@ -31,7 +31,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Loads the snapshots the matcher decides on, for many profiles at once: one statement for the
  * profiles with their tags, segments, consents and identity types, and one for the events the
- * conditions mention. Works on a pool or inside the caller's transaction.
+ * conditions mention. Traits, consents and identity types are read only for the profiles whose
+ * conditions look at them (a snapshot without them holds none). Works on a pool or inside the
+ * caller's transaction.
  */
 @ApplicationScoped
 public class SnapshotLoader {
@@ -41,7 +43,7 @@ public class SnapshotLoader {
     };
 
     private static final String PROFILES = """
-            SELECT p.id, p.traits::text AS traits, p.first_seen_at, p.last_seen_at, p.first_order_at, p.last_order_at, p.order_count,
+            SELECT p.id, CASE WHEN p.id = ANY($4) THEN p.traits::text END AS traits, p.first_seen_at, p.last_seen_at, p.first_order_at, p.last_order_at, p.order_count,
                    p.lifetime_revenue, p.refunded, p.average_order_value, p.average_order_interval_days, p.cart_value,
                    jsonb_array_length(p.cart) AS cart_items, p.cart_updated_at, p.rfm_recency, p.rfm_frequency, p.rfm_monetary,
                    p.created_at, p.channel_activity, p.last_events,
@@ -116,6 +118,7 @@ public class SnapshotLoader {
         List<UUID> readProfiles = new ArrayList<>();
         List<ConditionRequirements.EventRead> ranges = new ArrayList<>();
         List<UUID> contacts = new ArrayList<>();
+        List<UUID> withTraits = new ArrayList<>();
         requirements.forEach((id, needs) -> {
             Split split = splits.computeIfAbsent(needs, Split::of);
             for (ConditionRequirements.EventRead read : split.ranges()) {
@@ -125,11 +128,15 @@ public class SnapshotLoader {
             if (needs.contacts()) {
                 contacts.add(id);
             }
+            if (needs.traits()) {
+                withTraits.add(id);
+            }
         });
         // Both statements are sent at once and pipelined on the connection.
         Uni<Map<UUID, List<ProfileSnapshot.EventRecord>>> events = ranges.isEmpty() ? Uni.createFrom().item(Map.of())
                 : client.preparedQuery(EVENTS).execute(readsTuple(workspaceId, readProfiles, ranges)).map(SnapshotLoader::eventsByProfile);
-        Uni<RowSet<Row>> profiles = client.preparedQuery(PROFILES).execute(Tuple.of(workspaceId, ids, contacts.toArray(UUID[]::new)));
+        Uni<RowSet<Row>> profiles = client.preparedQuery(PROFILES).execute(Tuple.of(workspaceId, ids, contacts.toArray(UUID[]::new),
+                withTraits.toArray(UUID[]::new)));
         return Uni.combine().all().unis(events, profiles).asTuple().map(loaded -> {
             Map<UUID, List<ProfileSnapshot.EventRecord>> byProfile = loaded.getItem1();
             Map<UUID, ProfileSnapshot> snapshots = new LinkedHashMap<>();
@@ -238,7 +245,8 @@ public class SnapshotLoader {
             List<Object> parts = JsonValues.array(consent);
             consents.put(ProfileSnapshot.consentKey((String) parts.get(0), (String) parts.get(1)), (Boolean) parts.get(2));
         }
-        return new ProfileSnapshot(row.getUUID("id"), exactJson(row.getString("traits")), computed,
+        String traits = row.getString("traits");
+        return new ProfileSnapshot(row.getUUID("id"), traits == null ? Map.of() : exactJson(traits), computed,
                 Set.of(row.getArrayOfStrings("tags")), Set.of(row.getArrayOfUUIDs("segments")), consents,
                 Set.of(row.getArrayOfStrings("identity_types")), events);
     }

@@ -25,6 +25,7 @@ import io.kizuna.profile.ProfileIngestion;
 import io.kizuna.profile.identity.ConcurrentMergeException;
 import io.kizuna.profile.identity.IdentityClaim;
 import io.kizuna.profile.identity.Resolution;
+import io.kizuna.profile.traits.ComputedGroup;
 import io.kizuna.profile.traits.TraitEvent;
 import io.kizuna.segment.AudienceEngine;
 import io.smallrye.mutiny.Uni;
@@ -298,12 +299,12 @@ public class IngestService {
     /**
      * What changed on each profile, for the audience engine: everything on new and merged profiles
      * and on those an identity was attached to (the resolver locked those early); otherwise the
-     * new events' names, and traits when an identify carried some.
+     * new events' names, traits when an identify carried some, and the computed traits that moved.
      */
-    static Map<UUID, ProfileChange> changes(Set<UUID> changed, Resolution resolution, Map<UUID, List<TraitEvent>> byProfile) {
+    static Map<UUID, ProfileChange> changes(Map<UUID, Set<ComputedGroup>> changed, Resolution resolution, Map<UUID, List<TraitEvent>> byProfile) {
         Set<UUID> survivors = new HashSet<>(resolution.mergedInto().values());
         Map<UUID, ProfileChange> changes = new LinkedHashMap<>();
-        for (UUID id : changed) {
+        for (UUID id : changed.keySet()) {
             List<TraitEvent> profileEvents = byProfile.get(id);
             if (profileEvents == null || resolution.created().contains(id) || survivors.contains(id) || resolution.existing().containsKey(id)) {
                 changes.put(id, ProfileChange.EVERYTHING);
@@ -317,13 +318,13 @@ public class IngestService {
                 }
                 traits |= "identify".equals(event.type()) && event.traits() != null;
             }
-            changes.put(id, ProfileChange.events(names, traits));
+            changes.put(id, ProfileChange.events(names, traits, changed.get(id)));
         }
         return changes;
     }
 
-    private Uni<Set<UUID>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, List<TraitEvent>> byProfile, Instant now,
-            Function<Set<UUID>, Uni<Void>> behindTheWrites) {
+    private Uni<Map<UUID, Set<ComputedGroup>>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution,
+            Map<UUID, List<TraitEvent>> byProfile, Instant now, Function<Map<UUID, Set<ComputedGroup>>, Uni<Void>> behindTheWrites) {
         return profiles.apply(connection, workspaceId, resolution, byProfile,
                 (profileId, lastOrderAt) -> events.cartEvents(connection, workspaceId, profileId, lastOrderAt), now, behindTheWrites);
     }

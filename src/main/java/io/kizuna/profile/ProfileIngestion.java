@@ -3,6 +3,7 @@ package io.kizuna.profile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import io.kizuna.profile.identity.IdentityResolver;
 import io.kizuna.profile.identity.IdentityRules;
 import io.kizuna.profile.identity.IdentityRulesService;
 import io.kizuna.profile.identity.Resolution;
+import io.kizuna.profile.traits.ComputedGroup;
 import io.kizuna.profile.traits.ProfileState;
 import io.kizuna.profile.traits.ProfileStateStore;
 import io.kizuna.profile.traits.TraitEvent;
@@ -53,10 +55,12 @@ public class ProfileIngestion {
      * behind the profile writes on the connection (pipelined): they run after the writes and see
      * them, and the profiles stay locked one round trip less.
      *
-     * @return the profiles that changed
+     * @return the profiles that changed, each with the groups of computed traits that moved on it
+     *         (all of them on a new profile)
      */
-    public Uni<Set<UUID>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, List<TraitEvent>> eventsByProfile,
-            BiFunction<UUID, Instant, Uni<List<TraitEvent>>> cartEvents, Instant now, Function<Set<UUID>, Uni<Void>> behindTheWrites) {
+    public Uni<Map<UUID, Set<ComputedGroup>>> apply(SqlConnection connection, UUID workspaceId, Resolution resolution,
+            Map<UUID, List<TraitEvent>> eventsByProfile, BiFunction<UUID, Instant, Uni<List<TraitEvent>>> cartEvents, Instant now,
+            Function<Map<UUID, Set<ComputedGroup>>, Uni<Void>> behindTheWrites) {
         return existing(connection, workspaceId, resolution)
                 .chain(existing -> fold(connection, workspaceId, resolution, existing, eventsByProfile, cartEvents, now, behindTheWrites));
     }
@@ -71,9 +75,9 @@ public class ProfileIngestion {
                 : Uni.createFrom().failure(new ConcurrentMergeException()));
     }
 
-    private Uni<Set<UUID>> fold(SqlConnection connection, UUID workspaceId, Resolution resolution, Map<UUID, ProfileState> existing,
-            Map<UUID, List<TraitEvent>> eventsByProfile, BiFunction<UUID, Instant, Uni<List<TraitEvent>>> cartEvents, Instant now,
-            Function<Set<UUID>, Uni<Void>> behindTheWrites) {
+    private Uni<Map<UUID, Set<ComputedGroup>>> fold(SqlConnection connection, UUID workspaceId, Resolution resolution,
+            Map<UUID, ProfileState> existing, Map<UUID, List<TraitEvent>> eventsByProfile, BiFunction<UUID, Instant, Uni<List<TraitEvent>>> cartEvents,
+            Instant now, Function<Map<UUID, Set<ComputedGroup>>, Uni<Void>> behindTheWrites) {
         Map<UUID, ProfileState> profiles = new HashMap<>(existing);
         List<ProfileState> created = new ArrayList<>();
         for (UUID id : resolution.created()) {
@@ -110,10 +114,13 @@ public class ProfileIngestion {
                 changed.add(profiles.get(id));
             }
         }
-        Set<UUID> result = new LinkedHashSet<>(touched);
-        created.forEach(state -> result.add(state.id));
-        return rebuilds.chain(() -> Uni.join().all(states.save(connection, workspaceId, created, changed, deleted, now), behindTheWrites.apply(result))
-                .andFailFast())
-                .replaceWith(result);
+        return rebuilds.chain(() -> {
+            // Read after the cart rebuilds, which move the cart.
+            Map<UUID, Set<ComputedGroup>> result = new LinkedHashMap<>();
+            touched.forEach(id -> result.put(id, profiles.get(id).movedGroups()));
+            created.forEach(state -> result.put(state.id, ComputedGroup.all()));
+            return Uni.join().all(states.save(connection, workspaceId, created, changed, deleted, now), behindTheWrites.apply(result))
+                    .andFailFast().replaceWith(result);
+        });
     }
 }

@@ -75,6 +75,8 @@ public class AudienceEngine {
     private static final String PAGE_OF_PROFILES = """
             SELECT id FROM profiles WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3""";
     private static final int PLAN_PAGE = 1000;
+    /** Profiles decided again per transaction after changes made outside ingestion. */
+    static final int EVALUATE_PAGE = 500;
 
     private static final String MEMBERSHIPS_OF = """
             SELECT segment_id, profile_id FROM segment_members WHERE workspace_id = $1 AND profile_id = ANY($2)""";
@@ -327,12 +329,33 @@ public class AudienceEngine {
      * ingestion of the same profiles waits instead of deciding on an older snapshot.
      */
     public Uni<Void> evaluateNow(UUID workspaceId, Collection<UUID> profileIds) {
+        return evaluateNow(workspaceId, List.copyOf(profileIds), ProfileChange.EVERYTHING);
+    }
+
+    /**
+     * Decides the profiles again after the same change of each, made outside ingestion, a page of
+     * {@link #EVALUATE_PAGE} profiles per transaction. Nothing is locked or loaded when no rule tag
+     * or segment reads what changed.
+     */
+    public Uni<Void> evaluateNow(UUID workspaceId, List<UUID> profileIds, ProfileChange change) {
         if (profileIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.withTransaction(connection -> connection.preparedQuery(ProfileLocks.LOCK_IDS)
-                .execute(Tuple.of(workspaceId, ProfileLocks.inLockOrder(profileIds)))
-                .chain(() -> evaluate(connection, workspaceId, profileIds, clock.instant())));
+        return audiences(workspaceId).chain(audiences -> {
+            if (audiences.inputs().stream().noneMatch(inputs -> inputs.touchedBy(change, Set.of(), Set.of()))) {
+                return Uni.createFrom().voidItem();
+            }
+            Uni<Void> pages = Uni.createFrom().voidItem();
+            for (int from = 0; from < profileIds.size(); from += EVALUATE_PAGE) {
+                List<UUID> page = profileIds.subList(from, Math.min(profileIds.size(), from + EVALUATE_PAGE));
+                Map<UUID, ProfileChange> changes = new LinkedHashMap<>();
+                page.forEach(id -> changes.put(id, change));
+                pages = pages.chain(() -> pool.withTransaction(connection -> connection.preparedQuery(ProfileLocks.LOCK_IDS)
+                        .execute(Tuple.of(workspaceId, ProfileLocks.inLockOrder(page)))
+                        .chain(() -> evaluate(connection, workspaceId, changes, clock.instant()))));
+            }
+            return pages;
+        });
     }
 
     /**

@@ -33,6 +33,7 @@ import io.kizuna.condition.AudiencesChanged;
 import io.kizuna.condition.Condition;
 import io.kizuna.condition.ConditionJson;
 import io.kizuna.condition.ConditionService;
+import io.kizuna.condition.ProfileChange;
 import io.kizuna.profile.ProfileStore;
 import io.kizuna.profile.StoredProfile;
 import io.kizuna.profile.identity.Identity;
@@ -60,8 +61,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class TagService {
-
-    private static final int REEVALUATE_PAGE = 500;
 
     private static final Logger LOG = Logger.getLogger(TagService.class);
 
@@ -444,12 +443,7 @@ public class TagService {
      * included.
      */
     private Uni<Void> reevaluate(UUID workspaceId, List<UUID> profileIds) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < profileIds.size(); from += REEVALUATE_PAGE) {
-            List<UUID> page = profileIds.subList(from, Math.min(profileIds.size(), from + REEVALUATE_PAGE));
-            chain = chain.chain(() -> audiences.evaluateNow(workspaceId, page));
-        }
-        return chain;
+        return audiences.evaluateNow(workspaceId, profileIds, ProfileChange.EVERYTHING);
     }
 
     /** Adds manual tags to one profile (creating tags that do not exist); answers the profile's tags. */

@@ -234,6 +234,43 @@ class RealTimeAudiencesTest {
         assertTrue(isMember(reachable, sora), "reachability did not change");
     }
 
+    @Test
+    void an_rfm_recompute_moves_customers_into_and_out_of_the_champions_segment_at_once() {
+        UUID champions = segment("Monetary champions", Map.of("computed", Map.of("field", "rfm_monetary", "op", "equals", "value", 5)));
+        track("ren", "Order Completed", Map.of("order_id", "o-ren-1", "total", 1000), NOON_IN_TOKYO.minus(Duration.ofDays(3)));
+        track("mio", "Order Completed", Map.of("order_id", "o-mio-1", "total", 50000), NOON_IN_TOKYO.minus(Duration.ofDays(2)));
+        UUID ren = profile("ren");
+        UUID mio = profile("mio");
+        assertFalse(isMember(champions, mio), "not scored yet");
+
+        withKey(shop.adminKey()).post("/v1/rfm/recompute").then().statusCode(200);
+        assertTrue(isMember(champions, mio), "the top spender scores 5 and enters without any new event");
+        assertFalse(isMember(champions, ren));
+
+        track("ren", "Order Completed", Map.of("order_id", "o-ren-2", "total", 100000), NOON_IN_TOKYO.minus(Duration.ofDays(1)));
+        assertFalse(isMember(champions, ren), "scores move only with the recompute");
+
+        withKey(shop.adminKey()).post("/v1/rfm/recompute").then().statusCode(200);
+        assertTrue(isMember(champions, ren), "ren now spent the most");
+        assertFalse(isMember(champions, mio), "and mio, no longer the top spender, left");
+    }
+
+    @Test
+    void a_page_view_after_three_weeks_away_ends_lapsed_and_leaves_the_vip_tag_as_it_was() {
+        ruleTag("vip", Map.of("computed", Map.of("field", "lifetime_revenue", "op", "gte", "value", 100000)));
+        UUID lapsed = segment("Lapsed 14 days", Map.of("computed", Map.of("field", "last_seen_at", "op", "more_than_ago",
+                "value", Map.of("amount", 14, "unit", "days"))));
+        track("yui", "Order Completed", Map.of("order_id", "o-yui", "total", 120000), NOON_IN_TOKYO.minus(Duration.ofDays(21)));
+        UUID yui = profile("yui");
+        assertTrue(hasTag(yui, "vip"));
+        assertTrue(isMember(lapsed, yui), "last seen three weeks ago");
+
+        Tracking.send(shop.ingestKey(), "page", Map.of("userId", "yui", "name", "Home", "messageId", "page-yui",
+                "timestamp", NOON_IN_TOKYO.toString())).statusCode(200);
+        assertFalse(isMember(lapsed, yui), "seen again today");
+        assertTrue(hasTag(yui, "vip"), "a page view does not touch the order figures");
+    }
+
     private void ruleTag(String name, Map<String, Object> conditions) {
         withKey(shop.adminKey()).body(Map.of("name", name, "kind", "RULE", "conditions", conditions)).post("/v1/tags").then().statusCode(201);
         awaitReady("/v1/tags/" + name);

@@ -4,8 +4,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.kizuna.common.time.StoredMicros;
@@ -51,6 +53,8 @@ public final class ProfileState {
     boolean purchasedChanged;
     boolean channelsChanged;
     boolean lastEventsChanged;
+    /** Which groups of computed traits moved since the profile was loaded. */
+    private final EnumSet<ComputedGroup> moved = EnumSet.noneOf(ComputedGroup.class);
 
     public ProfileState(UUID id, Instant createdAt) {
         this.id = id;
@@ -59,6 +63,11 @@ public final class ProfileState {
 
     public boolean cartNeedsRebuild() {
         return cartNeedsRebuild;
+    }
+
+    /** The groups of computed traits that moved since the profile was loaded or created. */
+    public Set<ComputedGroup> movedGroups() {
+        return EnumSet.copyOf(moved);
     }
 
     /** Applies events; they may be in any order. */
@@ -70,13 +79,17 @@ public final class ProfileState {
 
     public void apply(TraitEvent event) {
         Instant at = event.occurredAt();
-        firstSeenAt = min(firstSeenAt, at);
-        lastSeenAt = max(lastSeenAt, at);
+        if (firstSeenAt == null || at.isBefore(firstSeenAt) || at.isAfter(lastSeenAt)) {
+            firstSeenAt = min(firstSeenAt, at);
+            lastSeenAt = max(lastSeenAt, at);
+            moved.add(ComputedGroup.SEEN);
+        }
         if (event.channel() != null) {
             Instant previous = instant(channelActivity.getString(event.channel()));
             if (previous == null || at.isAfter(previous)) {
                 channelActivity.put(event.channel(), at.toString());
                 channelsChanged = true;
+                moved.add(ComputedGroup.CHANNELS);
             }
         }
         if (event.name() != null) {
@@ -96,6 +109,7 @@ public final class ProfileState {
         JsonObject properties = event.properties() == null ? new JsonObject() : event.properties();
         switch (event.name()) {
             case Commerce.ORDER_COMPLETED -> {
+                moved.add(ComputedGroup.ORDERS);
                 orderCount++;
                 grossRevenue = grossRevenue.add(Commerce.orderValue(properties));
                 firstOrderAt = min(firstOrderAt, at);
@@ -113,7 +127,10 @@ public final class ProfileState {
                     cartValue = BigDecimal.ZERO;
                 });
             }
-            case Commerce.ORDER_REFUNDED -> refunded = refunded.add(Commerce.orderValue(properties));
+            case Commerce.ORDER_REFUNDED -> {
+                moved.add(ComputedGroup.ORDERS);
+                refunded = refunded.add(Commerce.orderValue(properties));
+            }
             case Commerce.PRODUCT_VIEWED -> viewed(properties, at);
             case Commerce.PRODUCT_ADDED -> changeCart(event, () -> addToCart(properties, at));
             case Commerce.PRODUCT_REMOVED -> changeCart(event, () -> removeFromCart(properties));
@@ -142,6 +159,7 @@ public final class ProfileState {
     /** Folds a profile being merged into this one. */
     public void absorb(ProfileState other) {
         traitsChanged = cartChanged = viewedChanged = purchasedChanged = channelsChanged = lastEventsChanged = true;
+        moved.addAll(ComputedGroup.all());
         for (Map.Entry<String, Object> last : other.lastEvents) {
             Object ours = lastEvents.getValue(last.getKey());
             if (last.getValue() instanceof Number theirs && (!(ours instanceof Number number) || theirs.longValue() > number.longValue())) {
@@ -187,6 +205,7 @@ public final class ProfileState {
     /** Rebuilds the cart from the profile's cart events, oldest first. */
     public void rebuildCart(List<TraitEvent> cartEvents) {
         cartChanged = true;
+        moved.add(ComputedGroup.CART);
         cart = new JsonArray();
         cartValue = BigDecimal.ZERO;
         cartUpdatedAt = null;
@@ -218,6 +237,7 @@ public final class ProfileState {
         change.run();
         cartUpdatedAt = event.occurredAt();
         cartChanged = true;
+        moved.add(ComputedGroup.CART);
     }
 
     private void addToCart(JsonObject product, Instant at) {

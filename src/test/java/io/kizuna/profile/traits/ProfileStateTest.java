@@ -146,4 +146,48 @@ class ProfileStateTest {
         assertEquals(0, new BigDecimal("90").compareTo(Commerce.orderValue(new JsonObject().put("revenue", "90"))));
         assertEquals(0, new BigDecimal("25").compareTo(Commerce.orderValue(order(0, product("a", 10, 2), product("b", 5, 1)).copy().put("total", (Object) null))));
     }
+
+    @Test
+    void each_event_reports_the_computed_traits_it_moved() {
+        ProfileState state = new ProfileState(UUID.randomUUID(), T0);
+        state.applyAll(history());
+        assertEquals(ComputedGroup.all().size() - 2, state.movedGroups().size(), "everything but RFM and creation: " + state.movedGroups());
+
+        ProfileState viewer = fresh(state);
+        viewer.apply(track(Commerce.PRODUCT_VIEWED, 30, product("mask", 1200, 1)));
+        assertEquals(java.util.Set.of(ComputedGroup.SEEN, ComputedGroup.CHANNELS), viewer.movedGroups());
+
+        ProfileState late = fresh(state);
+        late.apply(new TraitEvent("page", "Home", T0.plusSeconds(3 * 86_400L), "web", null, null));
+        assertEquals(java.util.Set.of(), late.movedGroups(), "a late page view moves neither last seen nor web activity");
+
+        ProfileState buyer = fresh(state);
+        buyer.apply(track(Commerce.ORDER_COMPLETED, 30, order(5200, product("cream", 5200, 1))));
+        assertEquals(java.util.Set.of(ComputedGroup.SEEN, ComputedGroup.CHANNELS, ComputedGroup.ORDERS, ComputedGroup.CART), buyer.movedGroups(),
+                "an order empties the cart");
+
+        ProfileState refunded = fresh(state);
+        refunded.apply(track(Commerce.ORDER_REFUNDED, 15, new JsonObject().put("total", 1000)));
+        assertEquals(java.util.Set.of(ComputedGroup.ORDERS), refunded.movedGroups(), "a late refund moves only the order figures");
+    }
+
+    /** A copy of the state as if loaded again, with nothing moved yet. */
+    private static ProfileState fresh(ProfileState loaded) {
+        ProfileState state = new ProfileState(loaded.id, loaded.createdAt);
+        state.traits = loaded.traits.copy();
+        state.traitTimes = loaded.traitTimes.copy();
+        state.firstSeenAt = loaded.firstSeenAt;
+        state.lastSeenAt = loaded.lastSeenAt;
+        state.firstOrderAt = loaded.firstOrderAt;
+        state.lastOrderAt = loaded.lastOrderAt;
+        state.orderCount = loaded.orderCount;
+        state.grossRevenue = loaded.grossRevenue;
+        state.refunded = loaded.refunded;
+        state.cart = loaded.cart.copy();
+        state.cartValue = loaded.cartValue;
+        state.cartUpdatedAt = loaded.cartUpdatedAt;
+        state.channelActivity = loaded.channelActivity.copy();
+        state.lastEvents = loaded.lastEvents.copy();
+        return state;
+    }
 }
