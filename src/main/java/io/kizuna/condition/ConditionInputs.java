@@ -62,6 +62,48 @@ public record ConditionInputs(boolean traits, Set<ComputedGroup> computed, Set<S
         return false;
     }
 
+    /** Every input at least one of the conditions reads. */
+    public static ConditionInputs union(Collection<ConditionInputs> all) {
+        boolean traits = false;
+        boolean contacts = false;
+        Set<ComputedGroup> computed = EnumSet.noneOf(ComputedGroup.class);
+        Set<String> eventNames = new LinkedHashSet<>();
+        Set<String> tags = new LinkedHashSet<>();
+        Set<UUID> segments = new LinkedHashSet<>();
+        for (ConditionInputs inputs : all) {
+            traits |= inputs.traits;
+            contacts |= inputs.contacts;
+            computed.addAll(inputs.computed);
+            eventNames.addAll(inputs.eventNames);
+            tags.addAll(inputs.tags);
+            segments.addAll(inputs.segments);
+        }
+        return new ConditionInputs(traits, computed, eventNames, contacts, tags, segments);
+    }
+
+    /**
+     * The change as these inputs see it: only the event names and computed traits they read, and
+     * traits only if they read any. Two changes that narrow alike decide the same conditions.
+     */
+    public ProfileChange narrow(ProfileChange change) {
+        if (change.everything()) {
+            return change;
+        }
+        Set<ComputedGroup> movedAndRead = EnumSet.noneOf(ComputedGroup.class);
+        for (ComputedGroup group : change.computed()) {
+            if (computed.contains(group)) {
+                movedAndRead.add(group);
+            }
+        }
+        Set<String> namesRead = new LinkedHashSet<>();
+        for (String name : change.eventNames()) {
+            if (eventNames.contains(name)) {
+                namesRead.add(name);
+            }
+        }
+        return new ProfileChange(false, traits && change.traits(), movedAndRead, namesRead);
+    }
+
     private static final class Collector {
         boolean traits;
         final Set<ComputedGroup> computed = EnumSet.noneOf(ComputedGroup.class);

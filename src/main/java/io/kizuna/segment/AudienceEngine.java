@@ -10,6 +10,7 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,33 +85,50 @@ public class AudienceEngine {
     /**
      * The rule tags and segments of a workspace, as the engine evaluates them: {@code conditions}
      * and {@code inputs} hold the tags' conditions, then the segments', in the order they are decided.
+     * {@code read} is every input some condition reads, and {@code choices} remembers, for each
+     * change narrowed to those inputs, which conditions it decides again: a page view named "Home"
+     * and one named "Search" are the same change to audiences that read neither name.
      */
     record Audiences(List<RuleTag> tags, List<SegmentRule> segments, List<Condition> conditions, List<Condition> timed,
-            List<ConditionInputs> inputs) {
+            List<ConditionInputs> inputs, ConditionInputs read, Map<ProfileChange, Choice> choices) {
+
+        /** Distinct narrowed changes remembered at most; past that, choices are made afresh each time. */
+        private static final int MAX_CHOICES = 4096;
 
         static Audiences of(List<RuleTag> tags, List<SegmentRule> segments) {
             List<Condition> conditions = new ArrayList<>();
             tags.forEach(tag -> conditions.add(tag.condition()));
             segments.forEach(segment -> conditions.add(segment.condition()));
+            List<ConditionInputs> inputs = conditions.stream().map(ConditionInputs::of).toList();
             return new Audiences(tags, segments, conditions, conditions.stream().filter(TimeDependence::dependsOnTime).toList(),
-                    conditions.stream().map(ConditionInputs::of).toList());
+                    inputs, ConditionInputs.union(inputs), new ConcurrentHashMap<>());
         }
 
         boolean isEmpty() {
             return conditions.isEmpty();
         }
 
+        /** The conditions a change may flip, and what they read at the context's time. */
+        Plan plan(ProfileChange change, EvaluationContext context) {
+            return choose(change).plan(context);
+        }
+
         /**
          * The conditions a change may flip: those reading an input that changed, and those reading
          * a tag or segment decided again before them (rule tags never read segments).
          */
-        Plan plan(ProfileChange change, EvaluationContext context) {
+        Choice choose(ProfileChange change) {
+            ProfileChange narrowed = read.narrow(change);
+            Choice remembered = choices.get(narrowed);
+            if (remembered != null) {
+                return remembered;
+            }
             BitSet decide = new BitSet(conditions.size());
             Set<String> redecidedTags = new HashSet<>();
             Set<UUID> redecidedSegments = new HashSet<>();
             List<Condition> chosen = new ArrayList<>();
             for (int i = 0; i < conditions.size(); i++) {
-                if (inputs.get(i).touchedBy(change, redecidedTags, redecidedSegments)) {
+                if (inputs.get(i).touchedBy(narrowed, redecidedTags, redecidedSegments)) {
                     decide.set(i);
                     chosen.add(conditions.get(i));
                     if (i < tags.size()) {
@@ -120,7 +138,18 @@ public class AudienceEngine {
                     }
                 }
             }
-            return new Plan(decide, ConditionRequirements.of(chosen, context), chosen.stream().filter(TimeDependence::dependsOnTime).toList());
+            Choice choice = new Choice(decide, chosen, chosen.stream().filter(TimeDependence::dependsOnTime).toList());
+            if (choices.size() < MAX_CHOICES) {
+                choices.put(narrowed, choice);
+            }
+            return choice;
+        }
+    }
+
+    /** The conditions one kind of change decides again (bit i: {@code Audiences.conditions} i). */
+    record Choice(BitSet decide, List<Condition> chosen, List<Condition> timed) {
+        Plan plan(EvaluationContext context) {
+            return new Plan(decide, ConditionRequirements.of(chosen, context), timed);
         }
     }
 
@@ -244,11 +273,11 @@ public class AudienceEngine {
         return audiences(workspaceId).chain(audiences -> audiences.isEmpty() ? Uni.createFrom().voidItem()
                 : zones.zone(workspaceId).chain(zone -> {
                     EvaluationContext context = new EvaluationContext(workspaceId, now, zone);
-                    Map<ProfileChange, Plan> plans = new HashMap<>();
+                    Map<Choice, Plan> plans = new IdentityHashMap<>();
                     Map<UUID, Plan> planOf = new HashMap<>();
                     Map<UUID, ConditionRequirements> requirements = new LinkedHashMap<>();
                     changes.forEach((id, change) -> {
-                        Plan plan = plans.computeIfAbsent(change, c -> audiences.plan(c, context));
+                        Plan plan = plans.computeIfAbsent(audiences.choose(change), choice -> choice.plan(context));
                         if (!plan.decide().isEmpty()) {
                             planOf.put(id, plan);
                             requirements.put(id, plan.requirements());

@@ -105,6 +105,16 @@ class AudiencePlanTest {
         assertTrue(plan.requirements().contacts());
     }
 
+    @Test
+    void changes_that_differ_only_in_what_no_audience_reads_share_one_remembered_choice() {
+        AudienceEngine.Choice home = AUDIENCES.choose(ProfileChange.events(Set.of("Home"), false, SEEN_ON_THE_WEB));
+        AudienceEngine.Choice search = AUDIENCES.choose(ProfileChange.events(Set.of("Search"), false, SEEN_ON_THE_WEB));
+        AudienceEngine.Choice viewed = AUDIENCES.choose(ProfileChange.events(Set.of("Search", "Product Viewed"), false, SEEN_ON_THE_WEB));
+
+        org.junit.jupiter.api.Assertions.assertSame(home, search, "no audience reads page names");
+        assertEquals(Set.of(2, 3), viewed.decide().stream().boxed().collect(java.util.stream.Collectors.toSet()), "browsing reads product views");
+    }
+
     private static Set<Integer> decided(AudienceEngine.Plan plan) {
         return plan.decide().stream().boxed().collect(java.util.stream.Collectors.toSet());
     }

@@ -71,7 +71,7 @@ public class RfmService {
         }).call(recomputed -> audiences.evaluateNow(workspaceId, recomputed.moved(), SCORES_MOVED)).map(Recomputed::scored);
     }
 
-    @Scheduled(every = "${kizuna.rfm.interval:1h}", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${kizuna.rfm.interval:1h}", delayed = "${kizuna.rfm.delay:5m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> recomputeAll() {
         return pool.query("SELECT id FROM workspaces WHERE status = 'ACTIVE' ORDER BY id").execute()
                 .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
