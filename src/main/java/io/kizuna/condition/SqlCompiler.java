@@ -323,10 +323,10 @@ public final class SqlCompiler {
     private String computed(Condition.Computed computed) {
         ComputedField field = computed.field();
         if (field.type() == ComputedField.FieldType.TIMESTAMP) {
-            return timeTest(timestampSql(field, computed.channel()), true, computed.op(), computed.value());
+            return timeTest(timestampSql(field, computed.channel()), field.nullable(), computed.op(), computed.value());
         }
         String sql = field == ComputedField.DAYS_SINCE_LAST_SEEN ? daysSinceLastSeen() : field.sql();
-        return numberTest(sql, field == ComputedField.AVERAGE_ORDER_INTERVAL_DAYS, computed.op(), computed.value());
+        return numberTest(sql, field == ComputedField.AVERAGE_ORDER_INTERVAL_DAYS, field.nullable(), computed.op(), computed.value());
     }
 
     /**
@@ -353,32 +353,36 @@ public final class SqlCompiler {
     }
 
     /**
-     * Number operators over a nullable column expression. The average interval is a double
-     * precision column and compares with doubles, exactly as the matcher's {@code doubleValue()}.
+     * Number operators over a column expression. A nullable one is wrapped so that NULL is false; a
+     * column that is never NULL is not, so the planner estimates the test from the column's
+     * statistics (a wrapped "lifetime_revenue > 50000" was estimated at 13 times its real rows, and
+     * the join with a segment hashed the wrong side). The average interval is a double precision
+     * column and compares with doubles, exactly as the matcher's {@code doubleValue()}.
      */
-    private String numberTest(String sql, boolean isDouble, Operator op, Value value) {
+    private String numberTest(String sql, boolean isDouble, boolean nullable, Operator op, Value value) {
         Operator positive = op.negated();
         if (positive != null) {
-            return "NOT (" + numberTest(sql, isDouble, positive, value) + ")";
+            return "NOT (" + numberTest(sql, isDouble, nullable, positive, value) + ")";
         }
-        return switch (op) {
-            case EXISTS -> "(" + sql + " IS NOT NULL)";
-            case EQUALS -> "coalesce(" + sql + " = " + numberParam(number(value, op), isDouble) + ", false)";
-            case GT, GTE, LT, LTE -> "coalesce(" + sql + " " + comparison(op) + " " + numberParam(number(value, op), isDouble) + ", false)";
+        String test = switch (op) {
+            case EXISTS -> sql + " IS NOT NULL";
+            case EQUALS -> sql + " = " + numberParam(number(value, op), isDouble);
+            case GT, GTE, LT, LTE -> sql + " " + comparison(op) + " " + numberParam(number(value, op), isDouble);
             case BETWEEN -> {
                 Value.ListOf bounds = list(value, op);
-                yield "coalesce(" + sql + " BETWEEN " + numberParam(number(bound(bounds, 0), op), isDouble)
-                        + " AND " + numberParam(number(bound(bounds, 1), op), isDouble) + ", false)";
+                yield sql + " BETWEEN " + numberParam(number(bound(bounds, 0), op), isDouble)
+                        + " AND " + numberParam(number(bound(bounds, 1), op), isDouble);
             }
             case IN -> {
                 List<Value> items = list(value, op).values();
                 Object array = isDouble
                         ? items.stream().map(item -> number(item, op).doubleValue()).toArray(Double[]::new)
                         : items.stream().map(item -> number(item, op)).toArray(BigDecimal[]::new);
-                yield "coalesce(" + sql + " = ANY(" + param(array, isDouble ? FLOAT8_ARRAY : NUMERIC_ARRAY) + "), false)";
+                yield sql + " = ANY(" + param(array, isDouble ? FLOAT8_ARRAY : NUMERIC_ARRAY) + ")";
             }
             default -> throw new IllegalArgumentException(op.json() + " does not apply to numbers");
         };
+        return nullable && op != Operator.EXISTS ? "coalesce(" + test + ", false)" : "(" + test + ")";
     }
 
     private String numberParam(BigDecimal number, boolean isDouble) {

@@ -155,6 +155,17 @@ class SqlCompilerTest {
     }
 
     @Test
+    void a_column_that_is_never_null_is_compared_bare_so_the_planner_can_estimate_it() {
+        String revenue = SqlCompiler.compile(new Condition.Computed(ComputedField.LIFETIME_REVENUE, null, Operator.GT,
+                new Value.Number(new BigDecimal("50000"))), TOKYO).sql();
+        String averageOrder = SqlCompiler.compile(new Condition.Computed(ComputedField.AVERAGE_ORDER_VALUE, null, Operator.GT,
+                new Value.Number(new BigDecimal("5000"))), TOKYO).sql();
+
+        assertEquals("(p.lifetime_revenue > $2::numeric)", revenue);
+        assertEquals("coalesce(p.average_order_value > $2::numeric, false)", averageOrder, "no orders, no average: NULL must be false");
+    }
+
+    @Test
     void a_tag_and_a_segment_are_uncorrelated_sub_queries_on_their_tables() {
         UUID segment = UUID.randomUUID();
         CompiledCondition compiled = SqlCompiler.compile(new Condition.Any(List.of(new Condition.HasTag("vip"), new Condition.InSegment(segment))), TOKYO);
