@@ -1081,8 +1081,8 @@ public class IngestBench {
     PhaseResult audiencePhase(Connection admin, String prefix, DatasetStats stats, PhaseResult kizuna) throws Exception {
         try (Statement statement = admin.createStatement()) {
             statement.execute("""
-                    TRUNCATE events, message_claims, identities, profile_merges, profile_tags, tag_history, segment_members,
-                             segment_membership_history, audience_changes, profile_wakeups, profiles""");
+                    TRUNCATE events, message_claims, identities, profile_merges, profile_tags, segment_members,
+                             audience_changes, profile_wakeups, profiles""");
             statement.execute("CHECKPOINT");
         }
         String audiences = "'" + UUID.fromString(audienceWorkspaceId) + "'";
@@ -1122,8 +1122,8 @@ public class IngestBench {
     PhaseResult withoutAudiencesAgain(Connection admin, String prefix, int round) throws Exception {
         try (Statement statement = admin.createStatement()) {
             statement.execute("""
-                    TRUNCATE events, message_claims, identities, profile_merges, profile_tags, tag_history, segment_members,
-                             segment_membership_history, audience_changes, profile_wakeups, profiles""");
+                    TRUNCATE events, message_claims, identities, profile_merges, profile_tags, segment_members,
+                             audience_changes, profile_wakeups, profiles""");
             statement.execute("CHECKPOINT");
         }
         say("-- round %d: Kizuna without audiences again, the same stream into workspace %s (profiles, events and claims emptied first)",

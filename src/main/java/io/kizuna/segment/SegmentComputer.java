@@ -58,14 +58,6 @@ public class SegmentComputer {
                  WHERE sm.workspace_id = $1 AND sm.segment_id = $%2$d::uuid
                    AND NOT EXISTS (SELECT 1 FROM matching m WHERE m.id = sm.profile_id)
                 RETURNING sm.profile_id),
-            opened AS (
-                INSERT INTO segment_membership_history (workspace_id, segment_id, profile_id, entered_at)
-                SELECT $1, $%2$d::uuid, profile_id, $%3$d::timestamptz FROM entered
-                ON CONFLICT (workspace_id, segment_id, profile_id, entered_at) DO UPDATE SET exited_at = NULL),
-            closed AS (
-                UPDATE segment_membership_history h SET exited_at = $%3$d::timestamptz
-                  FROM exited e
-                 WHERE h.workspace_id = $1 AND h.segment_id = $%2$d::uuid AND h.profile_id = e.profile_id AND h.exited_at IS NULL),
             logged AS (
                 INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at)
                 SELECT $1, 'SEGMENT', $%2$d::uuid::text, profile_id, 'ENTERED', $%3$d::timestamptz FROM entered

@@ -10,13 +10,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** An erased profile leaves its segments without a trace: memberships, their history, the change log and its wake-ups. */
+/** An erased profile leaves its segments without a trace: memberships, their history in the audience log, and its wake-ups. */
 @ApplicationScoped
 public class SegmentErasure implements ErasureParticipant {
 
     private static final List<String> DELETES = List.of(
             "DELETE FROM segment_members WHERE workspace_id = $1 AND profile_id = ANY($2)",
-            "DELETE FROM segment_membership_history WHERE workspace_id = $1 AND profile_id = ANY($2)",
             "DELETE FROM audience_changes WHERE workspace_id = $1 AND profile_id = ANY($2)",
             "DELETE FROM profile_wakeups WHERE workspace_id = $1 AND profile_id = ANY($2)");
 

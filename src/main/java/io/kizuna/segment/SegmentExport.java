@@ -19,12 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class SegmentExport implements ExportParticipant {
 
-    private static final String STAYS = """
-            SELECT h.segment_id, s.name, h.entered_at, h.exited_at
-              FROM segment_membership_history h
-              LEFT JOIN segments s ON s.workspace_id = h.workspace_id AND s.id = h.segment_id
-             WHERE h.workspace_id = $1 AND h.profile_id = $2
-             ORDER BY h.entered_at, h.segment_id""";
+    private static final String STAYS = SegmentStays.OF_PROFILE + " ORDER BY h.entered_at, h.segment_id";
 
     @Override
     public String section() {

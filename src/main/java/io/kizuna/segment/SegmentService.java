@@ -74,10 +74,6 @@ public class SegmentService {
                 SELECT $1, segment_id, profile_id, $4::timestamptz FROM input
                 ON CONFLICT DO NOTHING
                 RETURNING segment_id, profile_id),
-            history AS (
-                INSERT INTO segment_membership_history (workspace_id, segment_id, profile_id, entered_at)
-                SELECT $1, segment_id, profile_id, $4::timestamptz FROM entered
-                ON CONFLICT (workspace_id, segment_id, profile_id, entered_at) DO UPDATE SET exited_at = NULL),
             changes AS (
                 INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at)
                 SELECT $1, 'SEGMENT', segment_id::text, profile_id, 'ENTERED', $4::timestamptz FROM entered)
@@ -95,25 +91,15 @@ public class SegmentService {
                            SELECT ctid FROM segment_members
                             WHERE workspace_id = $1 AND segment_id = i.segment_id AND profile_id = i.profile_id OFFSET 0) x))
                 RETURNING m.segment_id, m.profile_id),
-            history AS (
-                UPDATE segment_membership_history h SET exited_at = $4::timestamptz
-                 WHERE h.ctid = ANY (ARRAY(SELECT x.ctid FROM exited e CROSS JOIN LATERAL (
-                           SELECT ctid FROM segment_membership_history
-                            WHERE workspace_id = $1 AND segment_id = e.segment_id AND profile_id = e.profile_id AND exited_at IS NULL
-                           OFFSET 0) x))),
             changes AS (
                 INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at)
                 SELECT $1, 'SEGMENT', segment_id::text, profile_id, 'EXITED', $4::timestamptz FROM exited)
             SELECT count(*) FROM exited""";
 
-    /** Every member of segment $2 leaves at $3: history closed, EXITED logged. */
+    /** Every member of segment $2 leaves at $3, EXITED logged. */
     private static final String EVERYONE_EXITS = """
             WITH exited AS (
                 DELETE FROM segment_members m WHERE m.workspace_id = $1 AND m.segment_id = $2 RETURNING m.profile_id),
-            history AS (
-                UPDATE segment_membership_history h SET exited_at = $3::timestamptz
-                  FROM exited e
-                 WHERE h.workspace_id = $1 AND h.segment_id = $2 AND h.profile_id = e.profile_id AND h.exited_at IS NULL),
             changes AS (
                 INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at)
                 SELECT $1, 'SEGMENT', $2::uuid::text, profile_id, 'EXITED', $3::timestamptz FROM exited)
@@ -393,12 +379,8 @@ public class SegmentService {
 
     /** A profile's current segments and every stay, newest first; a merged-away id answers for its survivor. */
     public Uni<SegmentView.ProfileSegments> profileSegments(UUID workspaceId, UUID profileId) {
-        return profiles.resolve(pool, workspaceId, profileId).chain(profile -> pool.preparedQuery("""
-                SELECT h.segment_id, s.name, h.entered_at, h.exited_at
-                  FROM segment_membership_history h
-                  LEFT JOIN segments s ON s.workspace_id = h.workspace_id AND s.id = h.segment_id
-                 WHERE h.workspace_id = $1 AND h.profile_id = $2
-                 ORDER BY h.entered_at DESC, h.segment_id""")
+        return profiles.resolve(pool, workspaceId, profileId).chain(profile -> pool.preparedQuery(SegmentStays.OF_PROFILE
+                + " ORDER BY h.entered_at DESC, h.segment_id")
                 .execute(Tuple.of(workspaceId, profile.id()))
                 .chain(history -> pool.preparedQuery("""
                         SELECT m.segment_id, s.name, m.entered_at

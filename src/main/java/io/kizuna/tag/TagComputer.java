@@ -59,16 +59,11 @@ public class TagComputer {
                  WHERE t.workspace_id = $1 AND t.tag = %2$s::text AND t.source = 'RULE'
                    AND NOT EXISTS (SELECT 1 FROM matching m WHERE m.id = t.profile_id)
                 RETURNING t.profile_id),
-            history AS (
-                INSERT INTO tag_history (workspace_id, tag, profile_id, action, source, at)
-                SELECT $1::uuid, %2$s::text, profile_id, 'ADDED', 'RULE', %3$s::timestamptz FROM added
+            logged AS (
+                INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at, source)
+                SELECT $1::uuid, 'TAG', %2$s::text, profile_id, 'ENTERED', %3$s::timestamptz, 'RULE' FROM added
                 UNION ALL
-                SELECT $1::uuid, %2$s::text, profile_id, 'REMOVED', 'RULE', %3$s::timestamptz FROM removed),
-            changes AS (
-                INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at)
-                SELECT $1::uuid, 'TAG', %2$s::text, profile_id, 'ENTERED', %3$s::timestamptz FROM added
-                UNION ALL
-                SELECT $1::uuid, 'TAG', %2$s::text, profile_id, 'EXITED', %3$s::timestamptz FROM removed)
+                SELECT $1::uuid, 'TAG', %2$s::text, profile_id, 'EXITED', %3$s::timestamptz, 'RULE' FROM removed)
             SELECT (SELECT count(*) FROM added) AS added, (SELECT count(*) FROM removed) AS removed""";
 
     private final PgPool pool;

@@ -10,7 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** An erased profile's tags and tag history go with it. */
+/** An erased profile's tags and tag history (its TAG rows in the audience log) go with it. */
 @ApplicationScoped
 public class TagErasure implements ErasureParticipant {
 
@@ -18,7 +18,8 @@ public class TagErasure implements ErasureParticipant {
     public Uni<Void> erase(SqlConnection connection, UUID workspaceId, List<UUID> profileIds) {
         Tuple parameters = Tuple.of(workspaceId, profileIds.toArray(UUID[]::new));
         return connection.preparedQuery("DELETE FROM profile_tags WHERE workspace_id = $1 AND profile_id = ANY($2)").execute(parameters)
-                .chain(() -> connection.preparedQuery("DELETE FROM tag_history WHERE workspace_id = $1 AND profile_id = ANY($2)").execute(parameters))
+                .chain(() -> connection.preparedQuery("DELETE FROM audience_changes WHERE workspace_id = $1 AND profile_id = ANY($2) AND kind = 'TAG'")
+                        .execute(parameters))
                 .replaceWithVoid();
     }
 }

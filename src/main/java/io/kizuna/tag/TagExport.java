@@ -30,7 +30,8 @@ public class TagExport implements ExportParticipant {
         return connection.preparedQuery("SELECT tag, source, assigned_at FROM profile_tags WHERE workspace_id = $1 AND profile_id = $2 ORDER BY tag")
                 .execute(parameters)
                 .chain(current -> connection.preparedQuery(
-                        "SELECT tag, action, source, at FROM tag_history WHERE workspace_id = $1 AND profile_id = $2 ORDER BY seq").execute(parameters)
+                        "SELECT audience AS tag, CASE change WHEN 'ENTERED' THEN 'ADDED' ELSE 'REMOVED' END AS action, source, at"
+                                + " FROM audience_changes WHERE workspace_id = $1 AND profile_id = $2 AND kind = 'TAG' ORDER BY seq").execute(parameters)
                         .map(history -> {
                             Map<String, Object> section = new LinkedHashMap<>();
                             section.put("current", rows(current, "tag", "source", "assigned_at"));

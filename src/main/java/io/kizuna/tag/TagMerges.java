@@ -30,10 +30,10 @@ public class TagMerges {
                 ON CONFLICT DO NOTHING
                 RETURNING tag, profile_id),
             history AS (
-                UPDATE tag_history h SET profile_id = m.survivor FROM merged m
-                 WHERE h.workspace_id = $1 AND h.profile_id = m.loser)
-            INSERT INTO tag_history (workspace_id, tag, profile_id, action, source, at)
-            SELECT $1, tag, profile_id, 'ADDED', 'MERGE', $4 FROM moved""";
+                UPDATE audience_changes h SET profile_id = m.survivor FROM merged m
+                 WHERE h.workspace_id = $1 AND h.profile_id = m.loser AND h.kind = 'TAG')
+            INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at, source)
+            SELECT $1, 'TAG', tag, profile_id, 'ENTERED', $4, 'MERGE' FROM moved""";
 
     private static final String DROP_MERGED = "DELETE FROM profile_tags WHERE workspace_id = $1 AND profile_id = ANY($2)";
 

@@ -55,9 +55,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  *
  * <p>Every statement filters on the workspace. Assignments are written set-based (arrays bound
  * once, {@code INSERT ... SELECT} and {@code DELETE ... RETURNING} in CTEs), never one statement per
- * profile. Each added or removed assignment leaves a {@code tag_history} row saying when and why
- * (MANUAL, RULE or IMPORT); rule tag changes are also logged in {@code audience_changes} for
- * journeys and webhooks.
+ * profile. Each added or removed assignment is logged once in {@code audience_changes} with when
+ * and why (MANUAL, RULE, IMPORT, MERGE): that log is the tags' history and the change feed that
+ * journeys and webhooks read.
  */
 @ApplicationScoped
 public class TagService {
@@ -105,9 +105,9 @@ public class TagService {
                 SELECT $1::uuid, $2::text, profile_id, $5::text, $6::timestamptz FROM targets
                 ON CONFLICT DO NOTHING
                 RETURNING profile_id),
-            history AS (
-                INSERT INTO tag_history (workspace_id, tag, profile_id, action, source, at)
-                SELECT $1::uuid, $2::text, profile_id, 'ADDED', $5::text, $6::timestamptz FROM added)
+            logged AS (
+                INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at, source)
+                SELECT $1::uuid, 'TAG', $2::text, profile_id, 'ENTERED', $6::timestamptz, $5::text FROM added)
             SELECT (SELECT count(*) FROM targets) AS targets, (SELECT array_agg(profile_id) FROM added) AS changed""";
 
     private static final String REMOVE = TARGETS + """
@@ -116,21 +116,18 @@ public class TagService {
                 DELETE FROM profile_tags t USING targets x
                  WHERE t.workspace_id = $1 AND t.tag = $2 AND t.profile_id = x.profile_id
                 RETURNING t.profile_id),
-            history AS (
-                INSERT INTO tag_history (workspace_id, tag, profile_id, action, source, at)
-                SELECT $1::uuid, $2::text, profile_id, 'REMOVED', $5::text, $6::timestamptz FROM removed)
+            logged AS (
+                INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at, source)
+                SELECT $1::uuid, 'TAG', $2::text, profile_id, 'EXITED', $6::timestamptz, $5::text FROM removed)
             SELECT (SELECT count(*) FROM targets) AS targets, (SELECT array_agg(profile_id) FROM removed) AS changed""";
 
-    /** Every assignment of tag $2 goes: history with source $3, EXITED logged when $5 (a rule tag). */
+    /** Every assignment of tag $2 goes, logged as EXITED with source $3. */
     private static final String EVERYONE_LOSES = """
             WITH removed AS (
                 DELETE FROM profile_tags t WHERE t.workspace_id = $1 AND t.tag = $2 RETURNING t.profile_id),
-            history AS (
-                INSERT INTO tag_history (workspace_id, tag, profile_id, action, source, at)
-                SELECT $1::uuid, $2::text, profile_id, 'REMOVED', $3::text, $4::timestamptz FROM removed),
-            changes AS (
-                INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at)
-                SELECT $1::uuid, 'TAG', $2::text, profile_id, 'EXITED', $4::timestamptz FROM removed WHERE $5::boolean)
+            logged AS (
+                INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at, source)
+                SELECT $1::uuid, 'TAG', $2::text, profile_id, 'EXITED', $4::timestamptz, $3::text FROM removed)
             SELECT count(*) FROM removed""";
 
     /** The engine's additions: (tag, profile) pairs of rule tags that still exist. */
@@ -144,12 +141,9 @@ public class TagService {
                 SELECT $1::uuid, tag, profile_id, 'RULE', $4::timestamptz FROM input
                 ON CONFLICT DO NOTHING
                 RETURNING tag, profile_id),
-            history AS (
-                INSERT INTO tag_history (workspace_id, tag, profile_id, action, source, at)
-                SELECT $1::uuid, tag, profile_id, 'ADDED', 'RULE', $4::timestamptz FROM added),
-            changes AS (
-                INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at)
-                SELECT $1::uuid, 'TAG', tag, profile_id, 'ENTERED', $4::timestamptz FROM added)
+            logged AS (
+                INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at, source)
+                SELECT $1::uuid, 'TAG', tag, profile_id, 'ENTERED', $4::timestamptz, 'RULE' FROM added)
             SELECT count(*) FROM added""";
 
     /**
@@ -166,15 +160,15 @@ public class TagService {
                            SELECT ctid FROM profile_tags
                             WHERE workspace_id = $1 AND tag = i.tag AND profile_id = i.profile_id AND source = 'RULE' OFFSET 0) x))
                 RETURNING t.tag, t.profile_id),
-            history AS (
-                INSERT INTO tag_history (workspace_id, tag, profile_id, action, source, at)
-                SELECT $1::uuid, tag, profile_id, 'REMOVED', 'RULE', $4::timestamptz FROM removed),
-            changes AS (
-                INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at)
-                SELECT $1::uuid, 'TAG', tag, profile_id, 'EXITED', $4::timestamptz FROM removed)
+            logged AS (
+                INSERT INTO audience_changes (workspace_id, kind, audience, profile_id, change, at, source)
+                SELECT $1::uuid, 'TAG', tag, profile_id, 'EXITED', $4::timestamptz, 'RULE' FROM removed)
             SELECT count(*) FROM removed""";
 
-    private static final String HISTORY_COLUMNS = "h.seq, h.tag, h.profile_id, h.action, h.source, h.at";
+    /** A tag's history is its rows in the audience log: additions are ENTERED, removals EXITED. */
+    private static final String HISTORY_COLUMNS = """
+            h.seq, h.tx::text AS tx, h.audience AS tag, h.profile_id, CASE h.change WHEN 'ENTERED' THEN 'ADDED' ELSE 'REMOVED' END AS action,
+            h.source, h.at""";
 
     private final PgPool pool;
     private final ConditionService conditions;
@@ -352,7 +346,7 @@ public class TagService {
                                     + "; change or delete those first"));
                         }
                         return connection.preparedQuery(EVERYONE_LOSES)
-                                .execute(Tuple.of(workspaceId, name, rule ? RULE : MANUAL, now, rule))
+                                .execute(Tuple.of(workspaceId, name, rule ? RULE : MANUAL, now))
                                 .chain(() -> connection.preparedQuery("DELETE FROM tags WHERE workspace_id = $1 AND name = $2")
                                         .execute(Tuple.of(workspaceId, name)))
                                 .replaceWith(rule);
@@ -499,32 +493,37 @@ public class TagService {
         return profiles.resolve(pool, workspaceId, profileId)
                 .chain(profile -> profiles.lineage(pool, workspaceId, profile.id()))
                 .chain(lineage -> pool.preparedQuery("SELECT " + HISTORY_COLUMNS + """
-                         FROM tag_history h
-                        WHERE h.workspace_id = $1 AND h.profile_id = ANY($2::uuid[]) AND h.seq < $3
+                         FROM audience_changes h
+                        WHERE h.workspace_id = $1 AND h.profile_id = ANY($2::uuid[]) AND h.kind = 'TAG' AND h.seq < $3
                         ORDER BY h.seq DESC LIMIT $4""")
                         .execute(Tuple.of(workspaceId, lineage.toArray(UUID[]::new), before, size + 1)))
-                .map(rows -> historyPage(rows, size));
+                .map(rows -> historyPage(rows, size, row -> new UUID(0, row.getLong("seq"))));
     }
 
-    /** A tag's history, newest first; readable after the tag was deleted. */
+    /**
+     * A tag's history, newest first in the log's (transaction, seq) order, which its cursor index
+     * serves; readable after the tag was deleted.
+     */
     public Uni<Page<TagView.HistoryEntry>> tagHistory(UUID workspaceId, String name, String after, Integer limit) {
-        long before = decodeSeq(after, "after");
+        UUID before = Cursors.decode(after, "after");
+        long beforeTx = before == null ? Long.MAX_VALUE : before.getMostSignificantBits();
+        long beforeSeq = before == null ? Long.MAX_VALUE : before.getLeastSignificantBits();
         int size = Cursors.limit(limit, "limit");
         return pool.preparedQuery("""
                 SELECT EXISTS (SELECT 1 FROM tags WHERE workspace_id = $1 AND name = $2)
-                    OR EXISTS (SELECT 1 FROM tag_history WHERE workspace_id = $1 AND tag = $2) AS known""")
+                    OR EXISTS (SELECT 1 FROM audience_changes WHERE workspace_id = $1 AND kind = 'TAG' AND audience = $2) AS known""")
                 .execute(Tuple.of(workspaceId, name))
                 .chain(rows -> {
                     if (!first(rows).getBoolean("known")) {
                         return Uni.createFrom().failure(notFound(name));
                     }
                     return pool.preparedQuery("SELECT " + HISTORY_COLUMNS + """
-                             FROM tag_history h
-                            WHERE h.workspace_id = $1 AND h.tag = $2 AND h.seq < $3
-                            ORDER BY h.seq DESC LIMIT $4""")
-                            .execute(Tuple.of(workspaceId, name, before, size + 1));
+                             FROM audience_changes h
+                            WHERE h.workspace_id = $1 AND h.kind = 'TAG' AND h.audience = $2 AND (h.tx, h.seq) < ($3::text::xid8, $4)
+                            ORDER BY h.tx DESC, h.seq DESC LIMIT $5""")
+                            .execute(Tuple.of(workspaceId, name, Long.toString(beforeTx), beforeSeq, size + 1));
                 })
-                .map(rows -> historyPage(rows, size));
+                .map(rows -> historyPage(rows, size, row -> new UUID(Long.parseLong(row.getString("tx")), row.getLong("seq"))));
     }
 
     /** The profiles that have the tag now, in id order. */
@@ -908,8 +907,8 @@ public class TagService {
         return new TagView.Assignment(row.getString("tag"), row.getString("source"), instant(row, "assigned_at"));
     }
 
-    private static Page<TagView.HistoryEntry> historyPage(RowSet<Row> rows, int size) {
-        return Page.of(all(rows, row -> row), size, row -> new UUID(0, row.getLong("seq")),
+    private static Page<TagView.HistoryEntry> historyPage(RowSet<Row> rows, int size, java.util.function.Function<Row, UUID> cursor) {
+        return Page.of(all(rows, row -> row), size, cursor,
                 row -> new TagView.HistoryEntry(row.getString("tag"), row.getUUID("profile_id"), row.getString("action"),
                         row.getString("source"), instant(row, "at")));
     }

@@ -87,9 +87,17 @@ class TagManualTest {
                 .body("items.tag", contains("夏 sale:2026", "夏 sale:2026"))
                 .body("items.profileId", contains(hanako, hanako))
                 .body("items.at", contains("2026-11-24T01:00:00Z", "2026-11-23T01:00:00Z"));
-        withKey(shop.readKey()).queryParam("limit", 1).get("/v1/tags/{name}/history", "夏 sale:2026").then().statusCode(200)
+        String next = withKey(shop.readKey()).queryParam("limit", 1).get("/v1/tags/{name}/history", "夏 sale:2026").then().statusCode(200)
                 .body("items.action", contains("REMOVED"))
-                .body("nextCursor", org.hamcrest.Matchers.notNullValue());
+                .body("nextCursor", org.hamcrest.Matchers.notNullValue())
+                .extract().path("nextCursor");
+        withKey(shop.readKey()).queryParam("limit", 1).queryParam("after", next).get("/v1/tags/{name}/history", "夏 sale:2026").then().statusCode(200)
+                .body("items.action", contains("ADDED"))
+                .body("nextCursor", nullValue());
+        assertEquals(List.of("ENTERED", "EXITED"), db.rows(
+                "SELECT change FROM audience_changes WHERE workspace_id = $1 AND kind = 'TAG' AND audience = $2 ORDER BY seq",
+                UUID.fromString(shop.workspaceId()), "夏 sale:2026").stream().map(row -> row.getString("change")).toList(),
+                "hand-made changes are in the change feed that journeys read, not only rule ones");
     }
 
     @Test
@@ -121,7 +129,7 @@ class TagManualTest {
                 .post("/v1/tags/{name}/unassign", "vip")
                 .then().statusCode(200).body("removed", equalTo(2)).body("didNotHave", equalTo(0)).body("unknown", equalTo(0));
         withKey(shop.readKey()).get("/v1/tags/{name}/members", "vip").then().statusCode(200).body("items.profileId", contains(hanako));
-        assertEquals(5L, db.count("SELECT count(*) FROM tag_history WHERE workspace_id = $1 AND tag = 'vip'", UUID.fromString(shop.workspaceId())));
+        assertEquals(5L, db.count("SELECT count(*) FROM audience_changes WHERE workspace_id = $1 AND kind = 'TAG' AND audience = 'vip' AND source = 'MANUAL'", UUID.fromString(shop.workspaceId())));
     }
 
     @Test

@@ -193,7 +193,7 @@ class TagRuleTest {
         }
         assertEquals(List.of(taro, yui).stream().sorted().toList(), members("gold"));
         assertEquals(List.of(taro), members("handpicked"));
-        assertEquals(1L, db.count("SELECT count(*) FROM tag_history WHERE workspace_id = $1 AND tag = 'gold' AND at = $2 AND action = 'ADDED'",
+        assertEquals(1L, db.count("SELECT count(*) FROM audience_changes WHERE workspace_id = $1 AND kind = 'TAG' AND audience = 'gold' AND at = $2 AND change = 'ENTERED'",
                 workspace, at.atOffset(java.time.ZoneOffset.UTC)));
         assertEquals(1L, db.count("SELECT count(*) FROM audience_changes WHERE workspace_id = $1 AND audience = 'gold' AND change = 'EXITED'",
                 workspace));
