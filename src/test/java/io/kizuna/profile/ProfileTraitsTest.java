@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import io.kizuna.common.time.KizunaClock;
 import io.kizuna.support.Api;
 import io.kizuna.support.Api.Tenant;
+import io.kizuna.support.Tracking;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -99,5 +100,27 @@ class ProfileTraitsTest {
         Api.withKey(shop.ingestKey()).body(Map.of("plan", "free")).patch("/v1/profiles/" + hanako + "/traits").then().statusCode(403);
         Api.withKey(shop.adminKey()).body(Map.of("plan", "free")).patch("/v1/profiles/" + UUID.randomUUID() + "/traits")
                 .then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+    }
+
+    @Test
+    void numbers_keep_every_digit_when_later_calls_rewrite_the_traits() {
+        String exact = "{\"userId\": \"member-77\", \"timestamp\": \"2026-11-20T10:00:00Z\", \"traits\": "
+                + "{\"pointRate\": 0.100000000000000000001, \"memberNumber\": 123456789012345678901234567890, \"score\": 1e400}}";
+        Tracking.send(shop.ingestKey(), "identify", exact).statusCode(200);
+        Tracking.send(shop.ingestKey(), "identify", Map.of("userId", "member-77", "timestamp", "2026-11-21T10:00:00Z",
+                "traits", Map.of("plan", "gold"))).statusCode(200);
+        UUID member = (UUID) seed.rows("SELECT profile_id FROM identities WHERE workspace_id = $1 AND type = 'user_id' AND value = 'member-77'",
+                shop.workspaceId()).iterator().next().getUUID(0);
+        Api.withKey(shop.adminKey()).body("{\"skinType\": \"dry\", \"discountRate\": 0.300000000000000000003}")
+                .patch("/v1/profiles/" + member + "/traits").then().statusCode(200);
+
+        Row stored = seed.rows("SELECT traits->>'pointRate', traits->>'memberNumber', traits->>'score', traits->>'plan', traits->>'skinType', traits->>'discountRate' "
+                + "FROM profiles WHERE id = $1", member).iterator().next();
+        assertEquals("0.100000000000000000001", stored.getString(0));
+        assertEquals("123456789012345678901234567890", stored.getString(1));
+        assertEquals(0, new java.math.BigDecimal("1e400").compareTo(new java.math.BigDecimal(stored.getString(2))), "a number beyond a double's range is kept");
+        assertEquals("gold", stored.getString(3));
+        assertEquals("dry", stored.getString(4));
+        assertEquals("0.300000000000000000003", stored.getString(5));
     }
 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kizuna.common.json.ExactJson;
 import io.kizuna.common.json.Utf8Json;
 import io.kizuna.common.time.UtcTimes;
 import io.kizuna.profile.ProfileLocks;
@@ -64,7 +65,9 @@ public class ProfileStateStore {
 
              WHERE p.workspace_id = $1 AND p.id = ANY($2) AND p.id = u.id""";
 
-    private static final String LOCK_AND_LOAD = ProfileLocks.lockSelecting(COLUMNS);
+    // Traits are read as text and parsed exactly (ExactJson): they are written back whole when an
+    // identify changes one of them.
+    private static final String LOCK_AND_LOAD = ProfileLocks.lockSelecting(COLUMNS.replaceFirst("\\btraits\\b", "traits::text AS traits"));
 
     /**
      * Locks the profiles (in id order, so two batches never deadlock; see {@link ProfileLocks}) and loads them. A profile
@@ -155,7 +158,7 @@ public class ProfileStateStore {
 
     private static ProfileState read(Row row) {
         ProfileState state = new ProfileState(row.getUUID("id"), instant(row.getOffsetDateTime("created_at")));
-        state.traits = row.getJsonObject("traits");
+        state.traits = ExactJson.object(row.getString("traits"));
         state.traitTimes = row.getJsonObject("trait_times");
         state.firstSeenAt = instant(row.getOffsetDateTime("first_seen_at"));
         state.lastSeenAt = instant(row.getOffsetDateTime("last_seen_at"));
