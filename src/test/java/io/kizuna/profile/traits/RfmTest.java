@@ -52,6 +52,35 @@ class RfmTest {
         assertNull(browser.getValue("rfm_recency"));
     }
 
+    @Test
+    void with_fewer_than_five_customers_ties_share_a_score_and_a_new_customer_moves_the_others() {
+        Tenant shop = Tenant.create("rfm-few");
+        UUID workspace = UUID.fromString(shop.workspaceId());
+        order(shop, "aki", "2026-10-01T10:00:00Z", 3000);
+        order(shop, "ben", "2026-10-02T10:00:00Z", 3000);
+
+        Api.withKey(shop.adminKey()).post("/v1/rfm/recompute").then().statusCode(200).body("scored", equalTo(2));
+        // aki: 1 of 2 customers at or below her last order -> ceil(5 * 1/2) = 3; both spent the same -> 5.
+        assertEquals(List.of(3, 5, 5), scores(workspace, "aki"));
+        assertEquals(List.of(5, 5, 5), scores(workspace, "ben"));
+
+        order(shop, "chie", "2026-10-03T10:00:00Z", 1000);
+        order(shop, "chie", "2026-10-03T11:00:00Z", 1000);
+        Api.withKey(shop.adminKey()).post("/v1/rfm/recompute").then().statusCode(200).body("scored", equalTo(3));
+        // Three customers: ceil(5 * 1/3) = 2, ceil(5 * 2/3) = 4, ceil(5 * 3/3) = 5.
+        assertEquals(List.of(2, 4, 5), scores(workspace, "aki"));
+        assertEquals(List.of(4, 4, 5), scores(workspace, "ben"));
+        assertEquals(List.of(5, 5, 2), scores(workspace, "chie"));
+
+        Api.withKey(shop.adminKey()).post("/v1/rfm/recompute").then().statusCode(200).body("scored", equalTo(3));
+        assertEquals(List.of(5, 5, 2), scores(workspace, "chie"), "a run with nothing new changes nothing");
+    }
+
+    private static void order(Tenant shop, String userId, String at, int total) {
+        Tracking.send(shop.ingestKey(), "track", Map.of("userId", userId, "event", "Order Completed", "timestamp", at,
+                "properties", Map.of("total", total))).statusCode(200);
+    }
+
     private List<Integer> scores(UUID workspace, String userId) {
         Row row = profileOf(workspace, userId);
         return List.of(row.getInteger("rfm_recency"), row.getInteger("rfm_frequency"), row.getInteger("rfm_monetary"));
