@@ -24,6 +24,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.kizuna.common.paging.Cursors;
 import io.kizuna.condition.AudiencesChanged;
 import io.kizuna.condition.Condition;
 import io.kizuna.condition.ConditionInputs;
@@ -74,7 +75,7 @@ public class AudienceEngine {
 
 
     private static final String PAGE_OF_PROFILES = """
-            SELECT id FROM profiles WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3""";
+            SELECT id FROM profiles WHERE workspace_id = $1 AND id > $2 ORDER BY id LIMIT $3""";
     private static final int PLAN_PAGE = 1000;
     /** Profiles decided again per transaction after changes made outside ingestion. */
     static final int EVALUATE_PAGE = 500;
@@ -200,7 +201,7 @@ public class AudienceEngine {
      */
     public Uni<Integer> planWakeups(UUID workspaceId) {
         return audiences(workspaceId).chain(audiences -> audiences.timed().isEmpty() ? Uni.createFrom().item(0)
-                : zones.zone(workspaceId).chain(zone -> planFrom(workspaceId, audiences, zone, null, 0)));
+                : zones.zone(workspaceId).chain(zone -> planFrom(workspaceId, audiences, zone, Cursors.BEFORE_ALL, 0)));
     }
 
     private Uni<Integer> planFrom(UUID workspaceId, Audiences audiences, java.time.ZoneId zone, UUID after, int planned) {

@@ -12,6 +12,13 @@ public final class Cursors {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
 
+    /**
+     * Sorts before every id PostgreSQL holds, so a first page is "id > FIRST" too. Keyset pages
+     * written as "($2 IS NULL OR id > $2)" cannot use the index bound in a generic plan: every
+     * page then scans the workspace from its first row.
+     */
+    public static final UUID BEFORE_ALL = new UUID(0, 0);
+
     private Cursors() {
     }
 

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.kizuna.common.paging.Cursors;
 import io.kizuna.condition.ProfileChange;
 import io.kizuna.profile.ProfileLocks;
 import io.kizuna.segment.AudienceEngine;
@@ -73,7 +73,7 @@ public class RfmService {
             + """
 
               FROM profiles p
-             WHERE p.workspace_id = $1 AND ($2::uuid IS NULL OR p.id > $2) AND (p.order_count > 0 OR p.rfm_recency IS NOT NULL)
+             WHERE p.workspace_id = $1 AND p.id > $2 AND (p.order_count > 0 OR p.rfm_recency IS NOT NULL)
              ORDER BY p.id LIMIT $6""";
 
     /** Scores the locked profiles $2 again from their current values; answers those that moved. */
@@ -108,7 +108,7 @@ public class RfmService {
     public Uni<Long> recompute(UUID workspaceId) {
         return pool.preparedQuery(THRESHOLDS).execute(Tuple.of(workspaceId))
                 .map(rows -> thresholds(rows.iterator().next()))
-                .chain(thresholds -> scoreFrom(workspaceId, thresholds, null))
+                .chain(thresholds -> scoreFrom(workspaceId, thresholds, Cursors.BEFORE_ALL))
                 .chain(() -> pool.preparedQuery(SCORED).execute(Tuple.of(workspaceId)))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
@@ -118,7 +118,7 @@ public class RfmService {
     }
 
     private Uni<Void> scoreFrom(UUID workspaceId, Thresholds thresholds, UUID after) {
-        return pool.preparedQuery(PAGE).execute(Tuple.from(Arrays.asList(workspaceId, after, thresholds.recency(),
+        return pool.preparedQuery(PAGE).execute(Tuple.from(List.of(workspaceId, after, thresholds.recency(),
                 thresholds.frequency(), thresholds.monetary(), pageSize))).chain(rows -> {
                     List<UUID> moved = new ArrayList<>();
                     UUID last = null;
