@@ -1,5 +1,6 @@
 package io.kizuna.condition;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,7 +16,10 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.kizuna.common.json.ExactJson;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.kizuna.common.json.JsonValues;
 import io.kizuna.common.time.StoredMicros;
 import io.smallrye.mutiny.Uni;
@@ -33,6 +37,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class SnapshotLoader {
+
+    private static final ObjectMapper EXACT = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+    };
 
     private static final String PROFILES = """
             SELECT p.id, CASE WHEN p.id = ANY($4) THEN p.traits::text END AS traits, p.first_seen_at, p.last_seen_at, p.first_order_at, p.last_order_at, p.order_count,
@@ -248,7 +256,11 @@ public class SnapshotLoader {
      * 29.990000000000000001 into the double 29.99, and the matcher would then disagree with SQL.
      */
     private static Map<String, Object> exactJson(String text) {
-        return ExactJson.map(text);
+        try {
+            return EXACT.readValue(text, OBJECT);
+        } catch (IOException e) {
+            throw new IllegalStateException("jsonb from PostgreSQL that Jackson cannot read", e);
+        }
     }
 
     private static Instant instant(Row row, String column) {

@@ -13,7 +13,7 @@ public final class Cursors {
     public static final int MAX_LIMIT = 500;
 
     /**
-     * Sorts before every id PostgreSQL holds, so a first page is "id > FIRST" too. Keyset pages
+     * Sorts before every id PostgreSQL holds, so a first page is "id > BEFORE_ALL" too. Keyset pages
      * written as "($2 IS NULL OR id > $2)" cannot use the index bound in a generic plan: every
      * page then scans the workspace from its first row.
      */

@@ -19,7 +19,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.kizuna.common.error.BadInputException;
-import io.kizuna.common.json.ExactJson;
 import io.kizuna.ingest.IngestService;
 import io.kizuna.ingest.SegmentParser;
 import io.kizuna.ingest.TrackingMessage;
@@ -161,7 +160,7 @@ public class ImportRunner {
             List<String> cells = (List<String>) record;
             raw = converter.convert(cells, rowNumber);
         } else {
-            raw = ExactJson.decodeObject((String) record);
+            raw = new JsonObject((String) record);
         }
         String type = job.kind() == ImportKind.PROFILES ? "identify" : "track";
         if (converter == null && raw.getValue("type") instanceof String declared && !declared.isBlank()) {

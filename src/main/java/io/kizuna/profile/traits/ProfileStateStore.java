@@ -10,7 +10,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.kizuna.common.json.ExactJson;
 import io.kizuna.common.json.Utf8Json;
 import io.kizuna.common.time.UtcTimes;
 import io.kizuna.profile.ProfileLocks;
@@ -65,9 +64,7 @@ public class ProfileStateStore {
 
              WHERE p.workspace_id = $1 AND p.id = ANY($2) AND p.id = u.id""";
 
-    // Traits are read as text and parsed exactly (ExactJson): they are written back whole when an
-    // identify changes one of them.
-    private static final String LOCK_AND_LOAD = ProfileLocks.lockSelecting(COLUMNS.replaceFirst("\\btraits\\b", "traits::text AS traits"));
+    private static final String LOCK_AND_LOAD = ProfileLocks.lockSelecting(COLUMNS);
 
     /**
      * Locks the profiles (in id order, so two batches never deadlock; see {@link ProfileLocks}) and loads them. A profile
@@ -158,7 +155,7 @@ public class ProfileStateStore {
 
     private static ProfileState read(Row row) {
         ProfileState state = new ProfileState(row.getUUID("id"), instant(row.getOffsetDateTime("created_at")));
-        state.traits = ExactJson.object(row.getString("traits"));
+        state.traits = row.getJsonObject("traits");
         state.traitTimes = row.getJsonObject("trait_times");
         state.firstSeenAt = instant(row.getOffsetDateTime("first_seen_at"));
         state.lastSeenAt = instant(row.getOffsetDateTime("last_seen_at"));

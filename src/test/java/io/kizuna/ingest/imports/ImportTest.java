@@ -120,6 +120,7 @@ class ImportTest {
         String ndjson = """
                 {"type": "track", "userId": "u-1", "event": "Order Completed", "timestamp": "2025-03-01T10:00:00Z", "properties": {"total": 5000}}
                 {"type": "track", "userId": "u-1", "event": "Order Completed", "timestamp": "2025-05-01T10:00:00Z", "properties": {"total": 7000}}
+                {"type": "identify", "userId": "u-1", "timestamp": "2025-05-02T10:00:00Z", "traits": {"pointRate": 0.100000000000000000001}}
                 not json
                 {"type": "track", "userId": "u-2"}
                 """;
@@ -127,11 +128,12 @@ class ImportTest {
         upload(id, "application/x-ndjson", ndjson);
         runToEnd(id);
         Api.withKey(shop.adminKey()).get("/v1/imports/" + id).then()
-                .body("status", equalTo("COMPLETED")).body("rowsImported", equalTo(2)).body("rowsRejected", equalTo(2));
-        Row profile = db.one("SELECT order_count, average_order_interval_days FROM profiles WHERE workspace_id = $1", workspace);
+                .body("status", equalTo("COMPLETED")).body("rowsImported", equalTo(3)).body("rowsRejected", equalTo(2));
+        Row profile = db.one("SELECT order_count, average_order_interval_days, traits->>'pointRate' AS point_rate FROM profiles WHERE workspace_id = $1", workspace);
+        assertEquals("0.100000000000000000001", profile.getString("point_rate"), "an imported line keeps every digit");
         assertEquals(2, profile.getInteger("order_count"));
         assertEquals(61.0, profile.getDouble("average_order_interval_days"), 1e-9);
-        assertTrue(db.count("SELECT count(*) FROM events WHERE workspace_id = $1 AND occurred_at < '2025-06-01'", workspace) == 2);
+        assertTrue(db.count("SELECT count(*) FROM events WHERE workspace_id = $1 AND type = 'track' AND occurred_at < '2025-06-01'", workspace) == 2);
     }
 
     @Test
